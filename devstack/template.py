@@ -1,0 +1,176 @@
+"""Reads `template.yaml`: the one source of truth for the table, the functions and their triggers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """SafeLoader that keeps CloudFormation short-form tags as their long-form dicts."""
+
+
+def _tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if tag_suffix == "Ref":
+        return {"Ref": value}
+    if tag_suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{tag_suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+@lru_cache(maxsize=4)
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open() as handle:
+        document = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    if not isinstance(document, dict):
+        raise ValueError(f"{path} is not a template")
+    return document
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    method: str
+    path: str  # API Gateway style: /checkout-sessions/{id}
+    function: str  # logical id
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Path parameters when `path` fits this route's template, else None."""
+        pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)) + "$"
+        found = re.match(pattern, path)
+        return None if found is None else found.groupdict()
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    code_uri: Path
+    handler: str  # module.attribute
+    timeout: int
+    environment: dict[str, str] = field(default_factory=dict)
+    routes: tuple[HttpRoute, ...] = ()
+    stream: dict[str, Any] | None = None  # the DynamoDB event's Properties
+    schedule_seconds: int | None = None
+
+    @property
+    def module_path(self) -> Path:
+        return self.code_uri / (self.handler.rsplit(".", 1)[0] + ".py")
+
+    @property
+    def handler_name(self) -> str:
+        return self.handler.rsplit(".", 1)[1]
+
+
+def parameter_defaults(template: dict[str, Any]) -> dict[str, str]:
+    return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+
+
+def _resolve(value: Any, refs: dict[str, str]) -> str:
+    """Resolves the intrinsic functions the template's environment uses, for local runs."""
+    if isinstance(value, dict) and "Ref" in value:
+        return refs.get(value["Ref"], "")
+    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+        return re.sub(r"\$\{([\w:.]+)\}", lambda m: refs.get(m.group(1), ""), value["Fn::Sub"])
+    if isinstance(value, dict):
+        return ""  # an attribute that only exists in AWS (e.g. a queue ARN)
+    return str(value)
+
+
+def _rate_seconds(expression: str) -> int:
+    found = re.fullmatch(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)", expression.strip())
+    if not found:
+        raise ValueError(f"unsupported schedule {expression!r}")
+    unit = {"minute": 60, "hour": 3600, "day": 86400}[found.group(2).rstrip("s")]
+    return int(found.group(1)) * unit
+
+
+def functions(refs: dict[str, str] | None = None, template: dict[str, Any] | None = None) -> list[FunctionSpec]:
+    """Every `AWS::Serverless::Function` with its triggers and resolved environment.
+
+    `refs` gives values for `Ref`s (the table name, parameters); parameter defaults fill the rest.
+    """
+    template = template or load_template()
+    refs = {**parameter_defaults(template), **(refs or {})}
+    globals_ = template.get("Globals", {}).get("Function", {})
+    global_env = globals_.get("Environment", {}).get("Variables", {})
+    specs = []
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        props = resource["Properties"]
+        env_source = {**global_env, **props.get("Environment", {}).get("Variables", {})}
+        routes, stream, schedule = [], None, None
+        for event in props.get("Events", {}).values():
+            if event["Type"] == "HttpApi":
+                routes.append(HttpRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
+            elif event["Type"] == "DynamoDB":
+                stream = event["Properties"]
+            elif event["Type"] == "Schedule":
+                schedule = _rate_seconds(event["Properties"]["Schedule"])
+        specs.append(
+            FunctionSpec(
+                logical_id=logical_id,
+                code_uri=ROOT / props["CodeUri"],
+                handler=props["Handler"],
+                timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+                environment={name: _resolve(value, refs) for name, value in env_source.items()},
+                routes=tuple(routes),
+                stream=stream,
+                schedule_seconds=schedule,
+            )
+        )
+    return specs
+
+
+def table_definition(table_name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`CreateTable` arguments built from the template's `AWS::DynamoDB::Table` resource."""
+    template = template or load_template()
+    tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
+    if len(tables) != 1:
+        raise ValueError("the template must define exactly one table")
+    props = tables[0]["Properties"]
+    definition: dict[str, Any] = {
+        "TableName": table_name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if indexes := props.get("GlobalSecondaryIndexes"):
+        definition["GlobalSecondaryIndexes"] = indexes
+    if stream := props.get("StreamSpecification"):
+        definition["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+    return definition
+
+
+def table_ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
+    template = template or load_template()
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            ttl = resource["Properties"].get("TimeToLiveSpecification", {})
+            return str(ttl["AttributeName"]) if ttl.get("Enabled") else None
+    return None
+
+
+def table_logical_id(template: dict[str, Any] | None = None) -> str:
+    template = template or load_template()
+    return next(name for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table")

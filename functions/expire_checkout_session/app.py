@@ -1,0 +1,18 @@
+"""POST /checkout-sessions/{id}/expire: `open` → `expired` at the merchant's request."""
+
+from __future__ import annotations
+
+from checkout.observability import count
+from checkout.services import session_service
+from checkout.views import session_view
+from checkout.web.handler import Ok, http_handler
+from checkout.web.request import ApiRequest
+
+
+def expire_checkout_session(request: ApiRequest) -> Ok:
+    session = session_service().expire(request.path_parameter("id"))
+    count("CheckoutSessionExpired")
+    return Ok("Checkout session expired", session_view(session))
+
+
+handler = http_handler(expire_checkout_session)

@@ -1,0 +1,1 @@
+"""Checkout sessions domain: models, state machines, repository and HTTP glue."""

@@ -1,0 +1,93 @@
+"""Domain exceptions. They say what went wrong; `checkout.http.errors` decides the HTTP answer."""
+
+from __future__ import annotations
+
+
+class CheckoutError(Exception):
+    """Base for every error a caller may see. `message` is safe to show to a merchant."""
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+
+
+# --- request shape ---------------------------------------------------------------------------
+class InvalidParameter(CheckoutError):
+    """A field has the wrong type or value."""
+
+
+class UnknownParameter(CheckoutError):
+    """A field the contract does not define."""
+
+
+class MissingParameter(CheckoutError):
+    """A required field is absent."""
+
+
+class MalformedJson(CheckoutError):
+    """The body is not parseable JSON."""
+
+
+class BodyNotObject(CheckoutError):
+    """The body is JSON but not an object."""
+
+
+class BodyTooLarge(CheckoutError):
+    """The body exceeds the size limit."""
+
+
+class UnsupportedMediaType(CheckoutError):
+    """A body was sent with a content type other than JSON."""
+
+
+class RouteNotFound(CheckoutError):
+    """No route for the path (raised by the gateway)."""
+
+
+class MethodNotAllowed(CheckoutError):
+    """The path exists, the method does not."""
+
+
+# --- sessions --------------------------------------------------------------------------------
+class SessionNotFound(CheckoutError):
+    """No session with that id (or the id is malformed)."""
+
+
+class SessionNotOpen(CheckoutError):
+    """The session cannot take this action in its current status."""
+
+
+class SessionNotFoundForOrder(CheckoutError):
+    """`POST /orders` named a session that does not exist (a 400 by contract, not a 404)."""
+
+
+class SessionAlreadyHasOrder(CheckoutError):
+    """Another order won the race to link to the session."""
+
+
+# --- orders ----------------------------------------------------------------------------------
+class OrderNotFound(CheckoutError):
+    """No order with that id."""
+
+
+class UnsupportedOnrampVendor(CheckoutError):
+    """An onramp vendor other than the configured ones."""
+
+
+class IllegalOrderTransition(CheckoutError):
+    """The order's state machine does not allow the reported status change."""
+
+
+class PaymentInProgress(CheckoutError):
+    """The session's payment was received, so it can no longer be expired by hand."""
+
+
+# --- ingress ---------------------------------------------------------------------------------
+class InvalidSignature(CheckoutError):
+    """The `Checkout-Signature` header is missing, malformed, stale or wrong."""
+
+
+# --- infrastructure --------------------------------------------------------------------------
+class StorageUnavailable(CheckoutError):
+    """The table throttled or was unreachable; the caller may retry."""

@@ -1,0 +1,1 @@
+"""Pydantic models: requests (what callers send), records (what is stored), responses (wire)."""

@@ -1,0 +1,26 @@
+"""Builds the domain services once per container, on first use (never at import time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from checkout.config import get_settings
+from checkout.repository import Repository
+from checkout.sessions import SessionService
+
+
+@lru_cache(maxsize=1)
+def repository() -> Repository:
+    return Repository(get_settings().table_name)
+
+
+@lru_cache(maxsize=1)
+def session_service() -> SessionService:
+    return SessionService(repository(), get_settings())
+
+
+def reset() -> None:
+    """Forgets cached settings and services (tests change the environment between cases)."""
+    get_settings.cache_clear()
+    repository.cache_clear()
+    session_service.cache_clear()

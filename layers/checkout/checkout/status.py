@@ -1,0 +1,125 @@
+"""The state machines of DESIGN section 3, as pure data and functions.
+
+Every status write in the repository is conditional on the *source* statuses returned here, so
+a duplicate, late or out-of-order report can never move a status backwards.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"
+    PROCESSING = "processing"
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+
+
+class OrderStatus(StrEnum):
+    SCANNING_DEPOSIT_TRANSACTION = "scanning_deposit_transaction"
+    WAITING_STRIPE_PAYMENT = "waiting_stripe_payment"
+    SENDING_TOKEN_FROM_VAULT = "sending_token_from_vault"
+    QUOTING_AFTER_DEPOSIT = "quoting_after_deposit"
+    RELAY = "relay"
+    EXECUTING = "executing"
+    EXECUTED = "executed"
+    EXPIRED = "expired"
+    REFUNDING = "refunding"
+    REFUNDED = "refunded"
+    FAILURE = "failure"
+
+
+# --- session ---------------------------------------------------------------------------------
+SESSION_EDGES: dict[SessionStatus, frozenset[SessionStatus]] = {
+    SessionStatus.OPEN: frozenset({SessionStatus.PROCESSING, SessionStatus.EXPIRED}),
+    SessionStatus.PROCESSING: frozenset({SessionStatus.COMPLETE, SessionStatus.EXPIRED}),
+    SessionStatus.COMPLETE: frozenset(),
+    SessionStatus.EXPIRED: frozenset(),
+}
+FINAL_SESSION_STATUSES = frozenset({SessionStatus.COMPLETE, SessionStatus.EXPIRED})
+
+
+def session_reachable(source: SessionStatus, target: SessionStatus) -> bool:
+    """True when `target` lies strictly ahead of `source` along the session's edges.
+
+    An order can skip steps (deposit straight to `executed`), so a session that is still `open`
+    may have to reach `complete` in one write; it passes through `processing` on the way.
+    """
+    frontier = set(SESSION_EDGES[source])
+    seen: set[SessionStatus] = set()
+    while frontier:
+        status = frontier.pop()
+        if status == target:
+            return True
+        seen.add(status)
+        frontier |= SESSION_EDGES[status] - seen
+    return False
+
+
+def session_sources_for(target: SessionStatus) -> frozenset[SessionStatus]:
+    """The statuses a session may be in for a write that moves it to `target`."""
+    return frozenset(source for source in SessionStatus if session_reachable(source, target))
+
+
+def session_status_for_order(order_status: OrderStatus) -> SessionStatus:
+    """The one mapping from an order's status to its session's status (DESIGN 3)."""
+    return _ORDER_TO_SESSION[order_status]
+
+
+_ORDER_TO_SESSION: dict[OrderStatus, SessionStatus] = {
+    OrderStatus.SCANNING_DEPOSIT_TRANSACTION: SessionStatus.OPEN,
+    OrderStatus.WAITING_STRIPE_PAYMENT: SessionStatus.OPEN,
+    OrderStatus.SENDING_TOKEN_FROM_VAULT: SessionStatus.PROCESSING,
+    OrderStatus.QUOTING_AFTER_DEPOSIT: SessionStatus.PROCESSING,
+    OrderStatus.RELAY: SessionStatus.PROCESSING,
+    OrderStatus.EXECUTING: SessionStatus.PROCESSING,
+    OrderStatus.EXECUTED: SessionStatus.COMPLETE,
+    OrderStatus.EXPIRED: SessionStatus.EXPIRED,
+    OrderStatus.FAILURE: SessionStatus.EXPIRED,
+    OrderStatus.REFUNDING: SessionStatus.EXPIRED,
+    OrderStatus.REFUNDED: SessionStatus.EXPIRED,
+}
+
+
+# --- order -----------------------------------------------------------------------------------
+AWAITING_DEPOSIT = frozenset({OrderStatus.SCANNING_DEPOSIT_TRANSACTION, OrderStatus.WAITING_STRIPE_PAYMENT})
+_PROGRESS = (
+    OrderStatus.SENDING_TOKEN_FROM_VAULT,
+    OrderStatus.QUOTING_AFTER_DEPOSIT,
+    OrderStatus.RELAY,
+    OrderStatus.EXECUTING,
+    OrderStatus.EXECUTED,
+)
+_IN_FLIGHT = frozenset(_PROGRESS[:-1])  # deposit received, not yet executed
+FINAL_ORDER_STATUSES = frozenset({OrderStatus.EXECUTED, OrderStatus.REFUNDED})
+
+
+def _order_sources(target: OrderStatus) -> frozenset[OrderStatus]:
+    if target in AWAITING_DEPOSIT:
+        return frozenset()  # an order is born awaiting; nothing moves back there
+    if target in _PROGRESS:
+        return AWAITING_DEPOSIT | frozenset(_PROGRESS[: _PROGRESS.index(target)])
+    if target == OrderStatus.EXPIRED:
+        return AWAITING_DEPOSIT
+    if target == OrderStatus.FAILURE:
+        return AWAITING_DEPOSIT | _IN_FLIGHT
+    if target == OrderStatus.REFUNDING:
+        # After a deposit (failure included), or a late deposit on an expired order: the
+        # buyer's money must find its way back.
+        return _IN_FLIGHT | frozenset({OrderStatus.FAILURE, OrderStatus.EXPIRED})
+    if target == OrderStatus.REFUNDED:
+        return frozenset({OrderStatus.REFUNDING})
+    raise AssertionError(f"unhandled order status {target}")
+
+
+_ORDER_SOURCES = {target: _order_sources(target) for target in OrderStatus}
+
+
+def order_sources_for(target: OrderStatus) -> frozenset[OrderStatus]:
+    """The statuses an order may be in for a write that moves it to `target`."""
+    return _ORDER_SOURCES[target]
+
+
+def order_transition_allowed(source: OrderStatus, target: OrderStatus) -> bool:
+    return source in _ORDER_SOURCES[target]

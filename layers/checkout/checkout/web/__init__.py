@@ -1,0 +1,1 @@
+"""HTTP glue: request parsing, the response envelope, error mapping, the Lambda handler."""

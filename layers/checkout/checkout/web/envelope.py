@@ -1,0 +1,16 @@
+"""The AnySpend response envelope, for success and error alike (DESIGN 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def success_body(message: str, data: Any) -> dict[str, Any]:
+    return {"success": True, "message": message, "data": data, "statusCode": 200}
+
+
+def error_body(status: int, message: str, error_type: str, code: str, param: str | None) -> dict[str, Any]:
+    error: dict[str, str] = {"type": error_type, "code": code}
+    if param is not None:
+        error["param"] = param
+    return {"success": False, "message": message, "statusCode": status, "error": error}

@@ -1,0 +1,65 @@
+"""What a handler needs from an API Gateway HTTP API request, parsed strictly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from checkout.errors import BodyNotObject, BodyTooLarge, InvalidParameter, MalformedJson, UnsupportedMediaType
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    method: str
+    path: str
+    path_parameters: dict[str, str]
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    request_id: str
+
+    def path_parameter(self, name: str) -> str:
+        return self.path_parameters.get(name, "")
+
+    def json_object(self) -> dict[str, Any]:
+        """The body as a JSON object; an empty body is `{}`. Each failure has its own 4xx."""
+        if len(self.body) > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"Request body must be at most {MAX_BODY_BYTES} bytes")
+        if not self.body.strip():
+            return {}
+        media_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise UnsupportedMediaType("Content-Type must be application/json")
+        try:
+            data = json.loads(self.body, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        except (ValueError, RecursionError):
+            raise MalformedJson("Request body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise BodyNotObject("Request body must be a JSON object")
+        return data
+
+    def only_query(self, allowed: dict[str, frozenset[str]]) -> None:
+        """Rejects query parameters, or values, the endpoint does not define."""
+        for name, value in self.query.items():
+            if name not in allowed:
+                raise InvalidParameter(f"Unknown query parameter: {name}", param=name)
+            if value not in allowed[name]:
+                raise InvalidParameter(
+                    f"{name} must be one of: {', '.join(sorted(allowed[name]))}", param=name
+                )
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")

@@ -1,0 +1,80 @@
+"""Bodies that are not a JSON object get their own clear 4xx, and nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.support import ApiResponse, http_event
+from tests.unit.conftest import TABLE_NAME
+
+Call = Callable[[str, dict[str, Any]], ApiResponse]
+
+
+def post(call: Call, raw_body: bytes | str, content_type: str | None = "application/json") -> ApiResponse:
+    return call("create_checkout_session", http_event("create_checkout_session", raw_body=raw_body, content_type=content_type))
+
+
+def table_is_empty(dynamodb: Any) -> bool:
+    return dynamodb.scan(TableName=TABLE_NAME, Select="COUNT")["Count"] == 0
+
+
+@pytest.mark.parametrize("raw", ["{", '{"expires_in": }', "nope", '{"a":1}x', "NaN", '{"expires_in": NaN}', '{"a":1,"a":2}'])
+def test_malformed_json_is_a_400(call: Call, dynamodb: Any, raw: str) -> None:
+    response = post(call, raw)
+    assert response.status == 400
+    assert response.error == {"type": "invalid_request_error", "code": "invalid_json"}
+    assert response.body["message"] == "Request body is not valid JSON"
+    assert table_is_empty(dynamodb)
+
+
+@pytest.mark.parametrize("raw", ["[]", "[{}]", '"text"', "42", "null", "true"])
+def test_a_body_that_is_not_an_object_is_a_400(call: Call, dynamodb: Any, raw: str) -> None:
+    response = post(call, raw)
+    assert response.status == 400
+    assert response.error == {"type": "invalid_request_error", "code": "invalid_body"}
+    assert response.body["message"] == "Request body must be a JSON object"
+    assert table_is_empty(dynamodb)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None])
+def test_a_body_that_is_not_declared_json_is_a_415(call: Call, dynamodb: Any, content_type: str | None) -> None:
+    response = post(call, "{}", content_type)
+    assert response.status == 415
+    assert response.error == {"type": "invalid_request_error", "code": "unsupported_media_type"}
+    assert table_is_empty(dynamodb)
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "APPLICATION/JSON", "application/vnd.api+json"])
+def test_json_content_types_with_parameters_are_accepted(call: Call, content_type: str) -> None:
+    assert post(call, "{}", content_type).status == 200
+
+
+def test_a_body_over_64_kib_is_a_413(call: Call, dynamodb: Any) -> None:
+    raw = '{"metadata": {"k": "' + "x" * (64 * 1024) + '"}}'
+    response = post(call, raw)
+    assert response.status == 413
+    assert response.error == {"type": "invalid_request_error", "code": "body_too_large"}
+    assert table_is_empty(dynamodb)
+
+
+def test_a_body_of_exactly_64_kib_is_parsed(call: Call) -> None:
+    raw = "{}" + " " * (64 * 1024 - 2)
+    assert post(call, raw).status == 200
+
+
+def test_a_base64_encoded_body_is_decoded(call: Call) -> None:
+    response = post(call, b'{"client_reference_id": "b64"}')
+    assert response.status == 200
+    assert response.data["client_reference_id"] == "b64"
+
+
+def test_invalid_utf8_is_malformed_json(call: Call) -> None:
+    assert post(call, b'{"client_reference_id": "\xff"}').error["code"] == "invalid_json"
+
+
+def test_deeply_nested_json_is_rejected_cleanly(call: Call) -> None:
+    response = post(call, '{"metadata":' + "[" * 5000 + "]" * 5000 + "}")
+    assert response.status == 400
