@@ -1,1 +1,1 @@
-"""The local stack: DynamoDB Local + a gateway + a stream poller + a scheduler, all driven by template.yaml."""
+"""The local stack: DynamoDB Local, a gateway, a stream poller and a scheduler, driven by template.yaml."""

@@ -20,7 +20,9 @@ from devstack.template import functions
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("function", help="logical id in template.yaml, or its folder name under functions/")
     parser.add_argument("event", type=Path, help="event JSON file (see events/)")
     args = parser.parse_args(argv)

@@ -14,7 +14,7 @@ def create_table(client: DynamoDBClient, table_name: str) -> None:
     """Creates the table (key schema, GSI, stream, TTL) unless it already exists."""
     existing = client.list_tables().get("TableNames", [])
     if table_name not in existing:
-        client.create_table(**table_definition(table_name))  # type: ignore[arg-type]
+        client.create_table(**table_definition(table_name))
         client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
     if ttl_attribute := table_ttl_attribute():
         status = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]

@@ -38,7 +38,7 @@ _CfnLoader.add_multi_constructor("!", _tag)
 @lru_cache(maxsize=4)
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open() as handle:
-        document = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+        document = yaml.load(handle, Loader=_CfnLoader)
     if not isinstance(document, dict):
         raise ValueError(f"{path} is not a template")
     return document
@@ -104,7 +104,9 @@ def _rate_seconds(expression: str) -> int:
     return int(found.group(1)) * unit
 
 
-def functions(refs: dict[str, str] | None = None, template: dict[str, Any] | None = None) -> list[FunctionSpec]:
+def functions(
+    refs: dict[str, str] | None = None, template: dict[str, Any] | None = None
+) -> list[FunctionSpec]:
     """Every `AWS::Serverless::Function` with its triggers and resolved environment.
 
     `refs` gives values for `Ref`s (the table name, parameters); parameter defaults fill the rest.
@@ -122,7 +124,9 @@ def functions(refs: dict[str, str] | None = None, template: dict[str, Any] | Non
         routes, stream, schedule = [], None, None
         for event in props.get("Events", {}).values():
             if event["Type"] == "HttpApi":
-                routes.append(HttpRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id))
+                routes.append(
+                    HttpRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id)
+                )
             elif event["Type"] == "DynamoDB":
                 stream = event["Properties"]
             elif event["Type"] == "Schedule":
@@ -158,7 +162,10 @@ def table_definition(table_name: str, template: dict[str, Any] | None = None) ->
     if indexes := props.get("GlobalSecondaryIndexes"):
         definition["GlobalSecondaryIndexes"] = indexes
     if stream := props.get("StreamSpecification"):
-        definition["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+        definition["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": stream["StreamViewType"],
+        }
     return definition
 
 
@@ -173,4 +180,4 @@ def table_ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
 
 def table_logical_id(template: dict[str, Any] | None = None) -> str:
     template = template or load_template()
-    return next(name for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table")
+    return next(str(name) for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table")

@@ -71,8 +71,17 @@ def test_an_empty_object_is_valid(call: Call) -> None:
 
 def test_the_session_object_has_exactly_the_contract_fields(call: Call) -> None:
     assert set(create(call, {}).data) == {
-        "id", "status", "success_url", "cancel_url", "metadata", "client_reference_id",
-        "order_id", "expires_at", "created_at", "updated_at", "completed_at",
+        "id",
+        "status",
+        "success_url",
+        "cancel_url",
+        "metadata",
+        "client_reference_id",
+        "order_id",
+        "expires_at",
+        "created_at",
+        "updated_at",
+        "completed_at",
     }
 
 
@@ -196,7 +205,13 @@ def test_string_fields_reject_other_types(call: Call, field: str) -> None:
 
 
 def test_null_fields_count_as_absent(call: Call) -> None:
-    body = {"expires_in": None, "success_url": None, "cancel_url": None, "metadata": None, "client_reference_id": None}
+    body = {
+        "expires_in": None,
+        "success_url": None,
+        "cancel_url": None,
+        "metadata": None,
+        "client_reference_id": None,
+    }
     response = create(call, body)
     assert response.status == 200
     assert response.data["metadata"] == {}

@@ -14,14 +14,19 @@ Call = Callable[[str, dict[str, Any]], ApiResponse]
 
 
 def post(call: Call, raw_body: bytes | str, content_type: str | None = "application/json") -> ApiResponse:
-    return call("create_checkout_session", http_event("create_checkout_session", raw_body=raw_body, content_type=content_type))
+    return call(
+        "create_checkout_session",
+        http_event("create_checkout_session", raw_body=raw_body, content_type=content_type),
+    )
 
 
 def table_is_empty(dynamodb: Any) -> bool:
     return dynamodb.scan(TableName=TABLE_NAME, Select="COUNT")["Count"] == 0
 
 
-@pytest.mark.parametrize("raw", ["{", '{"expires_in": }', "nope", '{"a":1}x', "NaN", '{"expires_in": NaN}', '{"a":1,"a":2}'])
+@pytest.mark.parametrize(
+    "raw", ["{", '{"expires_in": }', "nope", '{"a":1}x', "NaN", '{"expires_in": NaN}', '{"a":1,"a":2}']
+)
 def test_malformed_json_is_a_400(call: Call, dynamodb: Any, raw: str) -> None:
     response = post(call, raw)
     assert response.status == 400
@@ -39,15 +44,21 @@ def test_a_body_that_is_not_an_object_is_a_400(call: Call, dynamodb: Any, raw: s
     assert table_is_empty(dynamodb)
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None])
-def test_a_body_that_is_not_declared_json_is_a_415(call: Call, dynamodb: Any, content_type: str | None) -> None:
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
+)
+def test_a_body_that_is_not_declared_json_is_a_415(
+    call: Call, dynamodb: Any, content_type: str | None
+) -> None:
     response = post(call, "{}", content_type)
     assert response.status == 415
     assert response.error == {"type": "invalid_request_error", "code": "unsupported_media_type"}
     assert table_is_empty(dynamodb)
 
 
-@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "APPLICATION/JSON", "application/vnd.api+json"])
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "APPLICATION/JSON", "application/vnd.api+json"]
+)
 def test_json_content_types_with_parameters_are_accepted(call: Call, content_type: str) -> None:
     assert post(call, "{}", content_type).status == 200
 

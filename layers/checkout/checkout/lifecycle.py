@@ -96,4 +96,6 @@ def order_change(
 
 def expire_awaiting_order(order_id: str, deadline_ms: int, now_ms: int, settings: Settings) -> StatusChange:
     """Expires an order together with its session, but only while it still awaits a deposit."""
-    return order_change(order_id, deadline_ms, OrderStatus.EXPIRED, now_ms, settings, sources=AWAITING_DEPOSIT)
+    return order_change(
+        order_id, deadline_ms, OrderStatus.EXPIRED, now_ms, settings, sources=AWAITING_DEPOSIT
+    )

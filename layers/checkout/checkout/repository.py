@@ -7,13 +7,13 @@ statuses; a failed condition comes back as `WriteConflict` carrying the item as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from checkout.errors import StorageUnavailable
@@ -23,41 +23,71 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 OPEN_SESSIONS_INDEX = "open-sessions-by-expiry"
-_THROTTLING = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError"}
+_RETRYABLE = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "TransactionConflictException",
+    }
 )
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 @lru_cache(maxsize=1)
 def default_client() -> DynamoDBClient:
     """One client per container, made on first use (not at import, which would slow cold starts).
 
-    `AWS_ENDPOINT_URL_DYNAMODB` (read by botocore itself) points it at DynamoDB Local.
+    botocore directly rather than boto3: boto3's import drags in s3transfer, ~60 ms of cold
+    start for nothing. `AWS_ENDPOINT_URL_DYNAMODB` (read by botocore) points it at DynamoDB Local.
     """
-    import boto3
+    import botocore.session
 
-    return boto3.client("dynamodb")
+    return cast("DynamoDBClient", botocore.session.get_session().create_client("dynamodb"))
 
 
 # --- plain <-> DynamoDB JSON -----------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | set):
-        return [_plain(item) for item in value]
-    return value
+def serialize(value: Any) -> dict[str, Any]:
+    """A plain value as a DynamoDB attribute value (the types this table stores)."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, Mapping):
+        return {"M": {str(key): serialize(item) for key, item in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [serialize(item) for item in value]}
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def deserialize(attribute: Mapping[str, Any]) -> Any:
+    ((kind, value),) = attribute.items()
+    if kind == "S":
+        return value
+    if kind == "N":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == "BOOL":
+        return bool(value)
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {key: deserialize(item) for key, item in value.items()}
+    if kind == "L":
+        return [deserialize(item) for item in value]
+    raise TypeError(f"unexpected attribute type {kind}")
 
 
 def to_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+    return {key: serialize(value) for key, value in item.items() if value is not None}
 
 
 def from_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _plain(_deserializer.deserialize(value)) for key, value in attributes.items()}
+    return {key: deserialize(value) for key, value in attributes.items()}
 
 
 # --- exceptions ------------------------------------------------------------------------------
@@ -98,7 +128,7 @@ class _Expression:
 
     def value(self, value: Any) -> str:
         placeholder = f":v{len(self.values)}"
-        self.values[placeholder] = _serializer.serialize(value)
+        self.values[placeholder] = serialize(value)
         return placeholder
 
     def one_of(self, attribute: str, options: Iterable[str]) -> str:
@@ -126,7 +156,10 @@ class StatusChange:
 
     def render(self) -> dict[str, Any]:
         expr = _Expression()
-        assignments = [f"{expr.name('status')} = {expr.value(self.target)}", f"updated_at = {expr.value(self.now_ms)}"]
+        assignments = [
+            f"{expr.name('status')} = {expr.value(self.target)}",
+            f"updated_at = {expr.value(self.now_ms)}",
+        ]
         assignments += [f"{expr.name(name)} = {expr.value(value)}" for name, value in self.set_fields.items()]
         update = "SET " + ", ".join(assignments)
         if self.remove_fields:
@@ -173,7 +206,9 @@ class Repository:
 
     def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
         with _translated_errors():
-            response = self.client.get_item(TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True)
+            response = self.client.get_item(
+                TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True
+            )
         item = response.get("Item")
         return None if item is None else from_attributes(item)
 
@@ -250,9 +285,7 @@ class Repository:
                 # Cancelled for another reason (a concurrent transaction on the same items):
                 # nothing was written, and the caller may retry.
                 raise StorageUnavailable("The request conflicted with another; please retry") from None
-            current = [
-                from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons
-            ]
+            current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
             raise TransactionConflict(failed, current) from None
 
     # the expiry job's index
@@ -281,22 +314,19 @@ class _TransactionCancelled(Exception):
         self.reasons = reasons
 
 
-class _translated_errors:  # noqa: N801 - used as a `with` block, reads like one
+@contextmanager
+def _translated_errors() -> Iterator[None]:
     """Maps DynamoDB error codes to the exceptions above (the only place that reads them)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
-        if not isinstance(exc, ClientError):
-            return False
+    try:
+        yield
+    except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
-            old = exc.response.get("Item")
+            old: Any = exc.response.get("Item")
             raise WriteConflict(from_attributes(old) if old else None) from None
         if code == "TransactionCanceledException":
-            raise _TransactionCancelled(list(exc.response.get("CancellationReasons", []))) from None  # type: ignore[arg-type]
-        if code in _THROTTLING or code == "TransactionConflictException":
+            reasons: Any = exc.response.get("CancellationReasons", [])
+            raise _TransactionCancelled(list(reasons)) from None
+        if code in _RETRYABLE:
             raise StorageUnavailable("The service is busy; please retry") from None
-        return False
-
+        raise

@@ -14,13 +14,15 @@ from checkout.models.parsing import parse_model
 from checkout.models.session import CreateSessionRequest, SessionRecord
 from checkout.redirects import resolve_redirect_url
 from checkout.repository import Repository, StatusChange, TransactionConflict, WriteConflict
-from checkout.status import SessionStatus, OrderStatus, session_reachable, session_status_for_order
+from checkout.status import OrderStatus, SessionStatus, session_reachable, session_status_for_order
 
 _MAX_ATTEMPTS = 3  # re-decide after a lost race; each attempt is a fresh conditional write
 
 
 class SessionService:
-    def __init__(self, repository: Repository, settings: Settings, clock: Callable[[], int] = system_now_ms) -> None:
+    def __init__(
+        self, repository: Repository, settings: Settings, clock: Callable[[], int] = system_now_ms
+    ) -> None:
         self.repository = repository
         self.settings = settings
         self.clock = clock
@@ -137,7 +139,9 @@ class SessionService:
                 return SessionRecord.from_item(self.repository.change_status(change))
             except WriteConflict as conflict:
                 raise _LostRace(self._current(conflict.current)) from None
-        order_expiry = lifecycle.expire_awaiting_order(record.order_id, record.expires_at * 1000, now, self.settings)
+        order_expiry = lifecycle.expire_awaiting_order(
+            record.order_id, record.expires_at * 1000, now, self.settings
+        )
         try:
             self.repository.change_statuses([change, order_expiry])
         except TransactionConflict as conflict:
@@ -147,9 +151,7 @@ class SessionService:
                 "The payment for this checkout session has been received; it can no longer be expired",
                 param="id",
             ) from None
-        return record.model_copy(
-            update={"status": SessionStatus.EXPIRED, "updated_at": now}
-        )
+        return record.model_copy(update={"status": SessionStatus.EXPIRED, "updated_at": now})
 
     def _current(self, item: dict[str, Any] | None) -> SessionRecord:
         if item is None:

@@ -25,7 +25,9 @@ _TYPE_NAMES = {
 }
 
 
-def parse_model(model: type[ModelT], data: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> ModelT:
+def parse_model(
+    model: type[ModelT], data: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> ModelT:
     try:
         return model.model_validate(data, context=dict(context or {}))
     except ValidationError as exc:

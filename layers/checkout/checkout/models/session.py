@@ -68,7 +68,9 @@ class CreateSessionRequest(BaseModel):
     @field_validator("success_url", "cancel_url")
     @classmethod
     def _acceptable_redirect(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and (problem := redirect_url_problem(value, _settings(info).allowed_redirect_hosts)):
+        if value is not None and (
+            problem := redirect_url_problem(value, _settings(info).allowed_redirect_hosts)
+        ):
             raise ValueError(f"{info.field_name} {problem}")
         return value
 

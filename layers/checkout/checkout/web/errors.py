@@ -43,5 +43,5 @@ INTERNAL_MESSAGE = "An internal error occurred"
 def http_error_for(exc: errors.CheckoutError) -> HttpError:
     for cls in type(exc).__mro__:
         if cls in _BY_EXCEPTION:
-            return _BY_EXCEPTION[cls]  # type: ignore[index]
+            return _BY_EXCEPTION[cls]
     return INTERNAL

@@ -88,7 +88,7 @@ def http_handler(endpoint: Endpoint) -> LambdaHandler:
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        response: dict[str, Any] = asgi(event, context)
+        response: dict[str, Any] = asgi(event, context)  # type: ignore[arg-type]  # same object, two stubs
         return response
 
     return handler

@@ -1,0 +1,29 @@
+"""`make bench`: prints each figure as a ratio against a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import cold_start
+
+COLD_START_GOAL = 1.2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="samples per figure (median reported)")
+    args = parser.parse_args()
+
+    baseline, results = cold_start.measure(args.runs)
+    print(f"Cold import + init (median of {args.runs} fresh interpreters)")
+    print(f"  baseline  {cold_start.BASELINE!r}: {baseline:.0f} ms = 1.00x")
+    for result in results:
+        verdict = "ok" if result.ratio <= COLD_START_GOAL else f"over the {COLD_START_GOAL}x goal"
+        print(
+            f"  {result.name:<28} {result.median_ms:6.0f} ms = {result.ratio:.2f}x  {verdict};"
+            f" with its DynamoDB client {result.with_client_ms:.0f} ms = {result.with_client_ratio:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Cold import + init of each function vs. `import boto3; boto3.client("dynamodb")`.
+
+Each sample is a fresh interpreter (a cold Lambda), timed from inside so interpreter start-up
+itself is excluded from both sides; the figure is the median of several runs. Functions build
+their DynamoDB client on first use, so a second figure adds that client to show the full cost
+the first request pays.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from devstack.template import ROOT, FunctionSpec, functions
+
+BASELINE = "import boto3; boto3.client('dynamodb')"
+_TIMER = """
+import time
+_start = time.perf_counter()
+{body}
+print(time.perf_counter() - _start)
+"""
+_LOAD_HANDLER = """
+import importlib.util
+spec = importlib.util.spec_from_file_location("app", {path!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.handler
+"""
+
+
+_WITH_CLIENT = "\nfrom checkout.repository import default_client\ndefault_client()\n"
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    name: str
+    median_ms: float
+    ratio: float
+    with_client_ms: float
+    with_client_ratio: float
+
+
+def _sample(body: str) -> float:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "layers" / "checkout"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": "bench",
+        "PYTHONDONTWRITEBYTECODE": "0",
+    }
+    output = subprocess.run(
+        [sys.executable, "-c", _TIMER.format(body=body)], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    return float(output.strip().splitlines()[-1]) * 1000
+
+
+def measure(runs: int = 7, specs: list[FunctionSpec] | None = None) -> tuple[float, list[ColdStart]]:
+    """Samples are interleaved round by round (baseline, then each function), so background
+    load on the machine hits every figure alike and the ratios stay comparable."""
+    bodies = {"baseline": BASELINE}
+    for spec in specs or functions():
+        load = _LOAD_HANDLER.format(path=str(spec.module_path))
+        bodies[spec.code_uri.name] = load
+        bodies[spec.code_uri.name + "+client"] = load + _WITH_CLIENT
+    for body in bodies.values():
+        _sample(body)  # warm the page cache and .pyc files, as a deployed package would be
+    samples: dict[str, list[float]] = {name: [] for name in bodies}
+    for _ in range(runs):
+        for name, body in bodies.items():
+            samples[name].append(_sample(body))
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    baseline = median.pop("baseline")
+    results = [
+        ColdStart(
+            name,
+            median[name],
+            median[name] / baseline,
+            median[name + "+client"],
+            median[name + "+client"] / baseline,
+        )
+        for name in median
+        if not name.endswith("+client")
+    ]
+    return baseline, results

@@ -1,0 +1,111 @@
+"""template.yaml is the source of truth: the table the tests use, the routes, least privilege."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack.template import functions, load_template, table_definition
+from tests.support import ROOT, function_specs
+from tests.unit.conftest import TABLE_NAME
+
+HTTP_FUNCTIONS = {
+    "create_checkout_session": ("POST", "/checkout-sessions"),
+    "get_checkout_session": ("GET", "/checkout-sessions/{id}"),
+    "expire_checkout_session": ("POST", "/checkout-sessions/{id}/expire"),
+}
+
+
+def policy_actions(logical_id: str) -> set[str]:
+    resource = load_template()["Resources"][logical_id]
+    actions: set[str] = set()
+    for policy in resource["Properties"].get("Policies", []):
+        for statement in policy.get("Statement", []):
+            listed = statement["Action"]
+            actions |= {listed} if isinstance(listed, str) else set(listed)
+    return actions
+
+
+def test_the_unit_table_matches_the_template(dynamodb: Any) -> None:
+    described = dynamodb.describe_table(TableName=TABLE_NAME)["Table"]
+    expected = table_definition(TABLE_NAME)
+
+    assert described["KeySchema"] == expected["KeySchema"]
+    assert described["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    index = described["GlobalSecondaryIndexes"][0]
+    assert index["IndexName"] == "open-sessions-by-expiry"
+    assert index["KeySchema"] == [
+        {"AttributeName": "open_shard", "KeyType": "HASH"},
+        {"AttributeName": "expires_at", "KeyType": "RANGE"},
+    ]
+    ttl = dynamodb.describe_time_to_live(TableName=TABLE_NAME)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "purge_at"}
+
+
+@pytest.mark.parametrize(("function", "route"), HTTP_FUNCTIONS.items())
+def test_each_endpoint_is_its_own_function(function: str, route: tuple[str, str]) -> None:
+    spec = function_specs()[function]
+    assert [(r.method, r.path) for r in spec.routes] == [route]
+    assert spec.module_path.is_file()
+
+
+def test_every_function_in_the_template_has_an_event_file() -> None:
+    for spec in functions():
+        assert (ROOT / "events" / f"{spec.code_uri.name}.json").is_file(), spec.logical_id
+
+
+def test_event_files_route_to_their_function() -> None:
+    import json
+
+    for spec in functions():
+        event = json.loads((ROOT / "events" / f"{spec.code_uri.name}.json").read_text())
+        if spec.routes:
+            assert event["version"] == "2.0"
+            assert event["routeKey"] == spec.routes[0].route_key
+            assert spec.routes[0].match(event["rawPath"]) == (event.get("pathParameters") or {})
+
+
+def test_create_can_only_put() -> None:
+    assert policy_actions("CreateCheckoutSessionFunction") == {"dynamodb:PutItem"}
+
+
+def test_get_can_read_and_sync_status_but_never_put_or_delete() -> None:
+    assert policy_actions("GetCheckoutSessionFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+def test_expire_can_read_and_update() -> None:
+    assert policy_actions("ExpireCheckoutSessionFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+def test_no_function_may_scan() -> None:
+    for spec in functions():
+        assert "dynamodb:Scan" not in policy_actions(spec.logical_id)
+        assert not any(action.endswith("*") for action in policy_actions(spec.logical_id))
+
+
+def _handler_sources() -> list[Path]:
+    return sorted((ROOT / "functions").glob("*/app.py"))
+
+
+@pytest.mark.parametrize("path", _handler_sources(), ids=lambda p: p.parent.name)
+def test_handlers_are_thin(path: Path) -> None:
+    """No DynamoDB and no business rule in functions/*/app.py: only the domain is called."""
+    tree = ast.parse(path.read_text())
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
+    assert not imported & {"boto3", "botocore", "starlette", "mangum"}
+    calls = {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    assert not calls & {"get_item", "put_item", "update_item", "query", "transact_write_items", "scan"}
+    functions_defined = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert all(len(fn.body) <= 8 for fn in functions_defined), "handler functions stay a few lines long"
