@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
+export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
 .PHONY: bootstrap dev dev-reset test unit integration lint bench invoke pay lock clean
 

