@@ -1,0 +1,62 @@
+"""`make dev` stops cleanly: Ctrl-C to its process group leaves no child running, frees both ports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+
+from devstack.dynamodb_local import port_open
+from tests.integration.conftest import start_stack, stop_stack
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path / "devstack.log")
+    java = _children_of(stack.process.pid)
+    assert java, "DynamoDB Local runs as a child of the stack"
+    assert httpx.post(f"{stack.base_url}/checkout-sessions", json={}).status_code == 200
+
+    assert stop_stack(stack) == 0
+
+    assert not port_open(stack.port)
+    assert not port_open(stack.dynamodb_port)
+    for pid in java:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid)
+    assert "devstack: stopped" in stack.log()
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path(f"/proc/{pid}") / "status").read_text()
+    except OSError:
+        return "zombie"
+
+
+def test_a_missing_java_is_explained(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.integration.conftest import stack_environment
+
+    env = stack_environment(0, 0, PATH=os.path.dirname(sys.executable))
+    env["PORT"], env["DYNAMODB_PORT"] = "39781", "39782"
+    result = subprocess.run([sys.executable, "-m", "devstack"], env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 1
+    assert "Java was not found" in result.stderr
+    assert "default-jre-headless" in result.stderr

@@ -1,0 +1,82 @@
+"""The local gateway builds faithful API Gateway HTTP API v2.0 events and routes by the template."""
+
+from __future__ import annotations
+
+import base64
+
+from devstack.gateway import build_event
+from devstack.template import HttpRoute, functions
+
+ROUTE = HttpRoute("POST", "/checkout-sessions/{id}/expire", "ExpireCheckoutSessionFunction")
+SID = "5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21"
+
+
+def event(**kwargs: object) -> dict[str, object]:
+    defaults: dict[str, object] = {
+        "route": ROUTE,
+        "method": "POST",
+        "target": f"/checkout-sessions/{SID}/expire?a=1&a=2&b=",
+        "headers": [("Host", "127.0.0.1:3000"), ("Content-Type", "application/json"), ("X-Custom", "v")],
+        "body": b'{"k":"v"}',
+        "source_ip": "127.0.0.1",
+        "path_parameters": {"id": SID},
+    }
+    defaults.update(kwargs)
+    return build_event(**defaults)  # type: ignore[arg-type]
+
+
+def test_the_event_has_the_v2_shape() -> None:
+    built = event()
+
+    assert built["version"] == "2.0"
+    assert built["routeKey"] == "POST /checkout-sessions/{id}/expire"
+    assert built["rawPath"] == f"/checkout-sessions/{SID}/expire"
+    assert built["rawQueryString"] == "a=1&a=2&b="
+    assert built["queryStringParameters"] == {"a": "1,2", "b": ""}
+    assert built["pathParameters"] == {"id": SID}
+    context = built["requestContext"]
+    assert isinstance(context, dict)
+    assert context["http"]["method"] == "POST"
+    assert context["requestId"]
+    assert isinstance(context["timeEpoch"], int)
+    assert context["routeKey"] == built["routeKey"]
+
+
+def test_header_names_are_lower_cased_and_repeats_joined() -> None:
+    built = event(headers=[("X-Thing", "a"), ("x-thing", "b"), ("Content-Type", "application/json")])
+    assert built["headers"] == {"x-thing": "a,b", "content-type": "application/json"}
+
+
+def test_cookies_move_out_of_the_headers() -> None:
+    built = event(headers=[("Cookie", "a=1; b=2")])
+    assert built["cookies"] == ["a=1", "b=2"]
+    assert "cookie" not in built["headers"]  # type: ignore[operator]
+
+
+def test_a_json_body_is_text() -> None:
+    built = event()
+    assert built["body"] == '{"k":"v"}'
+    assert built["isBase64Encoded"] is False
+
+
+def test_a_binary_body_is_base64() -> None:
+    payload = bytes(range(256))
+    built = event(headers=[("Content-Type", "application/octet-stream")], body=payload)
+    assert built["isBase64Encoded"] is True
+    assert base64.b64decode(str(built["body"])) == payload
+
+
+def test_invalid_utf8_declared_as_json_is_base64() -> None:
+    built = event(body=b'{"k":"\xff"}')
+    assert built["isBase64Encoded"] is True
+
+
+def test_routes_match_only_their_template() -> None:
+    assert ROUTE.match(f"/checkout-sessions/{SID}/expire") == {"id": SID}
+    assert ROUTE.match(f"/checkout-sessions/{SID}") is None
+    assert ROUTE.match("/checkout-sessions//expire") is None
+
+
+def test_every_route_comes_from_the_template() -> None:
+    keys = {route.route_key for spec in functions() for route in spec.routes}
+    assert {"POST /checkout-sessions", "GET /checkout-sessions/{id}", "POST /checkout-sessions/{id}/expire"} <= keys
