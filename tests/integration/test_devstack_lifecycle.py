@@ -55,7 +55,9 @@ def test_a_missing_java_is_explained(tmp_path: Path) -> None:
 
     env = stack_environment(0, 0, PATH=os.path.dirname(sys.executable))
     env["PORT"], env["DYNAMODB_PORT"] = "39781", "39782"
-    result = subprocess.run([sys.executable, "-m", "devstack"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "devstack"], env=env, capture_output=True, text=True, timeout=60
+    )
 
     assert result.returncode == 1
     assert "Java was not found" in result.stderr

@@ -115,7 +115,9 @@ def test_a_form_body_is_a_415(api: httpx.Client) -> None:
 
 def test_a_body_over_64_kib_is_a_413(api: httpx.Client) -> None:
     response = api.post(
-        "/checkout-sessions", content=b'{"a":"' + b"x" * 70_000 + b'"}', headers={"content-type": "application/json"}
+        "/checkout-sessions",
+        content=b'{"a":"' + b"x" * 70_000 + b'"}',
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"

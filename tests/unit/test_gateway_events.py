@@ -79,4 +79,8 @@ def test_routes_match_only_their_template() -> None:
 
 def test_every_route_comes_from_the_template() -> None:
     keys = {route.route_key for spec in functions() for route in spec.routes}
-    assert {"POST /checkout-sessions", "GET /checkout-sessions/{id}", "POST /checkout-sessions/{id}/expire"} <= keys
+    assert {
+        "POST /checkout-sessions",
+        "GET /checkout-sessions/{id}",
+        "POST /checkout-sessions/{id}/expire",
+    } <= keys
