@@ -7,13 +7,14 @@ from checkout.views import session_view
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 
-INCLUDE_VALUES = frozenset({"order"})
+QUERY = {"include": frozenset({"order"})}
 
 
 def get_checkout_session(request: ApiRequest) -> Ok:
-    request.only_query({"include": INCLUDE_VALUES})
-    session, _order = session_service().get(request.path_parameter("id"))
-    return Ok("Checkout session retrieved", session_view(session))
+    request.only_query(QUERY)
+    session, order = session_service().get(request.path_parameter("id"))
+    view = session_view(session, order, include_order=request.query.get("include") == "order")
+    return Ok("Checkout session retrieved", view)
 
 
 handler = http_handler(get_checkout_session)

@@ -9,7 +9,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from checkout.clock import now_ms
 from checkout.config import Settings
+from checkout.orders import OrderService
 from checkout.repository import Repository
 from checkout.sessions import SessionService
 from devstack.tables import create_table
@@ -53,10 +55,11 @@ def settings(dynamodb: Any) -> Settings:
 
 @pytest.fixture
 def clock() -> Callable[[], int]:
-    """A controllable clock: `clock.now` is epoch ms; tests move it forward."""
+    """A controllable clock starting at the real time (so services and handlers agree):
+    `clock.now` is epoch ms, and tests move it forward."""
 
     class Clock:
-        now = 1_795_000_000_000
+        now = now_ms()
 
         def __call__(self) -> int:
             return self.now
@@ -78,3 +81,8 @@ def sessions(repository: Repository, settings: Settings, clock: Callable[[], int
 def call(dynamodb: Any) -> Callable[[str, dict[str, Any]], ApiResponse]:
     """Invokes a function's real handler with an API Gateway event, against moto."""
     return invoke_http
+
+
+@pytest.fixture
+def orders(repository: Repository, settings: Settings, clock: Callable[[], int]) -> OrderService:
+    return OrderService(repository, settings, clock)

@@ -16,6 +16,8 @@ HTTP_FUNCTIONS = {
     "create_checkout_session": ("POST", "/checkout-sessions"),
     "get_checkout_session": ("GET", "/checkout-sessions/{id}"),
     "expire_checkout_session": ("POST", "/checkout-sessions/{id}/expire"),
+    "create_order": ("POST", "/orders"),
+    "get_order": ("GET", "/orders/{id}"),
 }
 
 
@@ -78,6 +80,18 @@ def test_get_can_read_and_sync_status_but_never_put_or_delete() -> None:
 
 def test_expire_can_read_and_update() -> None:
     assert policy_actions("ExpireCheckoutSessionFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+def test_create_order_needs_exactly_what_its_transaction_uses() -> None:
+    assert policy_actions("CreateOrderFunction") == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    }
+
+
+def test_get_order_is_read_only() -> None:
+    assert policy_actions("GetOrderFunction") == {"dynamodb:GetItem"}
 
 
 def test_no_function_may_scan() -> None:

@@ -39,6 +39,7 @@ class Settings(BaseModel):
     coinbase_app_id: str = "checkout-local"
     coinbase_onramp_base_url: str = "https://pay.coinbase.com/buy/select-asset"
     coinbase_asset: str = "USDC"
+    coinbase_asset_decimals: int = Field(default=6, ge=0, le=36)
 
     @model_validator(mode="after")
     def _expiry_bounds_are_coherent(self) -> Settings:
@@ -65,6 +66,7 @@ class Settings(BaseModel):
             "coinbase_app_id": "COINBASE_APP_ID",
             "coinbase_onramp_base_url": "COINBASE_ONRAMP_BASE_URL",
             "coinbase_asset": "COINBASE_ASSET",
+            "coinbase_asset_decimals": "COINBASE_ASSET_DECIMALS",
         }
         for field, name in scalar_names.items():
             if env.get(name):

@@ -71,10 +71,6 @@ class OrderNotFound(CheckoutError):
     """No order with that id."""
 
 
-class UnsupportedOnrampVendor(CheckoutError):
-    """An onramp vendor other than the configured ones."""
-
-
 class IllegalOrderTransition(CheckoutError):
     """The order's state machine does not allow the reported status change."""
 

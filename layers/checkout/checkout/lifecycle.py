@@ -99,3 +99,16 @@ def expire_awaiting_order(order_id: str, deadline_ms: int, now_ms: int, settings
     return order_change(
         order_id, deadline_ms, OrderStatus.EXPIRED, now_ms, settings, sources=AWAITING_DEPOSIT
     )
+
+
+def link_order(session_id: str, order_id: str, now_ms: int) -> StatusChange:
+    """Links an order to a session that is `open`, before its deadline, with no order yet."""
+    return StatusChange(
+        key=session_key(session_id),
+        target=SessionStatus.OPEN,
+        sources=frozenset({SessionStatus.OPEN}),
+        now_ms=now_ms,
+        set_fields={"order_id": order_id},
+        deadline_ahead_at_s=now_ms // 1000,
+        no_linked_order=True,
+    )

@@ -29,7 +29,6 @@ _RETRYABLE = frozenset(
         "ThrottlingException",
         "RequestLimitExceeded",
         "InternalServerError",
-        "TransactionConflictException",
     }
 )
 
@@ -107,6 +106,10 @@ class TransactionConflict(Exception):
         super().__init__("transaction cancelled")
         self.failed = failed
         self.current = current
+
+
+class TransactionContention(Exception):
+    """A transaction lost to a concurrent one on the same items; nothing was written. Retry."""
 
 
 class AlreadyExists(Exception):
@@ -282,9 +285,9 @@ class Repository:
             reasons = cancelled.reasons
             failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
             if not any(failed):
-                # Cancelled for another reason (a concurrent transaction on the same items):
-                # nothing was written, and the caller may retry.
-                raise StorageUnavailable("The request conflicted with another; please retry") from None
+                if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+                    raise TransactionContention() from None
+                raise StorageUnavailable("The service is busy; please retry") from None
             current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
             raise TransactionConflict(failed, current) from None
 
@@ -327,6 +330,8 @@ def _translated_errors() -> Iterator[None]:
         if code == "TransactionCanceledException":
             reasons: Any = exc.response.get("CancellationReasons", [])
             raise _TransactionCancelled(list(reasons)) from None
+        if code == "TransactionConflictException":
+            raise TransactionContention() from None
         if code in _RETRYABLE:
             raise StorageUnavailable("The service is busy; please retry") from None
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from checkout.config import get_settings
+from checkout.orders import OrderService
 from checkout.repository import Repository
 from checkout.sessions import SessionService
 
@@ -19,8 +20,14 @@ def session_service() -> SessionService:
     return SessionService(repository(), get_settings())
 
 
+@lru_cache(maxsize=1)
+def order_service() -> OrderService:
+    return OrderService(repository(), get_settings())
+
+
 def reset() -> None:
     """Forgets cached settings and services (tests change the environment between cases)."""
     get_settings.cache_clear()
     repository.cache_clear()
     session_service.cache_clear()
+    order_service.cache_clear()

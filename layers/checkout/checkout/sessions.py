@@ -10,6 +10,7 @@ from checkout.clock import now_ms as system_now_ms
 from checkout.config import Settings
 from checkout.errors import PaymentInProgress, SessionNotFound, SessionNotOpen
 from checkout.keys import is_uuid4, new_id, open_shard
+from checkout.models.order import OrderRecord
 from checkout.models.parsing import parse_model
 from checkout.models.session import CreateSessionRequest, SessionRecord
 from checkout.redirects import resolve_redirect_url
@@ -56,17 +57,17 @@ class SessionService:
         return record
 
     # --- read ----------------------------------------------------------------------------
-    def get(self, session_id: str) -> tuple[SessionRecord, dict[str, Any] | None]:
+    def get(self, session_id: str) -> tuple[SessionRecord, OrderRecord | None]:
         """The session with its status synced from its order and the clock (stored if changed),
-        and the linked order item (or None)."""
+        and its linked order (or None)."""
         record = self._load(session_id)
-        order = self.repository.get_order(record.order_id) if record.order_id else None
+        order = self._order(record.order_id)
         if order is not None:
-            record = self.sync_from_order(record, OrderStatus(order["status"]))
+            record = self.sync_from_order(record, order.status)
         if record.status == SessionStatus.OPEN and record.is_past_deadline(self.clock()):
             record = self._expire(record, by_clock=True)
             if order is not None and record.status == SessionStatus.EXPIRED:
-                order = self.repository.get_order(order["id"])
+                order = self._order(order.id)  # expired with the session, in the same transaction
         return record, order
 
     def sync_from_order(self, record: SessionRecord, order_status: OrderStatus) -> SessionRecord:
@@ -104,6 +105,10 @@ class SessionService:
         if item is None:
             raise SessionNotFound(f"No checkout session found with id {session_id[:64]!r}", param="id")
         return SessionRecord.from_item(item)
+
+    def _order(self, order_id: str | None) -> OrderRecord | None:
+        item = self.repository.get_order(order_id) if order_id else None
+        return None if item is None else OrderRecord.from_item(item)
 
     def _apply(self, change: StatusChange) -> SessionRecord:
         try:

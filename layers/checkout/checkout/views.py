@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from checkout.models.order import OrderDetails, OrderRecord
 from checkout.models.session import SessionRecord, SessionResponse
 
 
-def session_view(record: SessionRecord) -> dict[str, Any]:
-    return SessionResponse.from_record(record).model_dump(mode="json")
+def session_view(
+    record: SessionRecord, order: OrderRecord | None = None, *, include_order: bool = False
+) -> dict[str, Any]:
+    view = SessionResponse.from_record(record).model_dump(mode="json")
+    if include_order:
+        view["order"] = None if order is None else order_details_view(order)
+    return view
+
+
+def order_view(record: OrderRecord) -> dict[str, Any]:
+    return order_details_view(record)["order"]  # type: ignore[no-any-return]
+
+
+def order_details_view(record: OrderRecord) -> dict[str, Any]:
+    return OrderDetails.from_record(record).model_dump(mode="json")

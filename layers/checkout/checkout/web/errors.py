@@ -31,7 +31,6 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.SessionAlreadyHasOrder: HttpError(409, "conflict_error", "session_has_order"),
     errors.PaymentInProgress: HttpError(400, INVALID, "payment_in_progress"),
     errors.OrderNotFound: HttpError(404, INVALID, "resource_missing"),
-    errors.UnsupportedOnrampVendor: HttpError(400, INVALID, "parameter_invalid"),
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
     errors.InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),

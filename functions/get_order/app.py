@@ -1,0 +1,17 @@
+"""GET /orders/{id}: the order with its transactions (read-only)."""
+
+from __future__ import annotations
+
+from checkout.services import order_service
+from checkout.views import order_details_view
+from checkout.web.handler import Ok, http_handler
+from checkout.web.request import ApiRequest
+
+
+def get_order(request: ApiRequest) -> Ok:
+    request.only_query({})
+    order = order_service().get(request.path_parameter("id"))
+    return Ok("Order retrieved", order_details_view(order))
+
+
+handler = http_handler(get_order)
