@@ -53,6 +53,10 @@ bench: bootstrap
 invoke: bootstrap
 	$(PY) -m devstack.invoke $(FN) $(or $(EVENT),events/$(FN).json)
 
+## make pay ORDER=<order id> [ARGS=--fail]: simulate the payment watcher against `make dev`
+pay: $(PY_STAMP)
+	$(PY) -m devstack.pay $(ORDER) $(ARGS)
+
 ## make lock: re-pin every Python dependency after editing pyproject.toml
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

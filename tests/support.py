@@ -104,3 +104,21 @@ def invoke_http(function: str, event: dict[str, Any]) -> ApiResponse:
     result = invoke(function, event)
     headers = {name.lower(): value for name, value in result.get("headers", {}).items()}
     return ApiResponse(result["statusCode"], json.loads(result["body"]), headers)
+
+
+def signed_order_event(
+    body: dict[str, Any] | bytes, secrets: list[str], timestamp: int | None = None, header: str | None = None
+) -> dict[str, Any]:
+    """`events/record_order_event.json` with a new body, signed now (or at `timestamp`)."""
+    import time
+
+    from checkout.signatures import signature_header
+
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    event = http_event("record_order_event", raw_body=raw.decode(errors="replace"))
+    event["body"] = raw.decode()
+    when = int(time.time()) if timestamp is None else timestamp
+    event["headers"]["checkout-signature"] = (
+        header if header is not None else signature_header(secrets, when, raw)
+    )
+    return event

@@ -76,6 +76,8 @@ def order_change(
     *,
     sources: frozenset[OrderStatus] | None = None,
     extra_fields: dict[str, object] | None = None,
+    set_if_absent: dict[str, object] | None = None,
+    append_to_lists: dict[str, list[object]] | None = None,
 ) -> StatusChange:
     """The write that moves an order to `target` under its state machine."""
     set_fields: dict[str, object] = dict(extra_fields or {})
@@ -90,6 +92,8 @@ def order_change(
         sources=frozenset(sources if sources is not None else order_sources_for(target)),
         now_ms=now_ms,
         set_fields=set_fields,
+        set_if_absent=dict(set_if_absent or {}),
+        append_to_lists=dict(append_to_lists or {}),
         remove_fields=tuple(remove_fields),
     )
 

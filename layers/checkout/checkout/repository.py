@@ -151,6 +151,8 @@ class StatusChange:
     sources: frozenset[str]
     now_ms: int
     set_fields: Mapping[str, Any] = field(default_factory=dict)
+    set_if_absent: Mapping[str, Any] = field(default_factory=dict)
+    append_to_lists: Mapping[str, list[Any]] = field(default_factory=dict)
     remove_fields: tuple[str, ...] = ()
     deadline_passed_at_s: int | None = None  # condition: expires_at <= this
     deadline_ahead_at_s: int | None = None  # condition: expires_at > this
@@ -164,6 +166,13 @@ class StatusChange:
             f"updated_at = {expr.value(self.now_ms)}",
         ]
         assignments += [f"{expr.name(name)} = {expr.value(value)}" for name, value in self.set_fields.items()]
+        assignments += [
+            f"{expr.name(name)} = if_not_exists({expr.name(name)}, {expr.value(value)})"
+            for name, value in self.set_if_absent.items()
+        ]
+        for name, items in self.append_to_lists.items():
+            existing = f"if_not_exists({expr.name(name)}, {expr.value([])})"
+            assignments.append(f"{expr.name(name)} = list_append({existing}, {expr.value(items)})")
         update = "SET " + ", ".join(assignments)
         if self.remove_fields:
             update += " REMOVE " + ", ".join(expr.name(name) for name in self.remove_fields)

@@ -1,0 +1,118 @@
+"""The end-to-end flow: session -> order -> signed payment events -> the stream moves the session.
+
+The session is read from DynamoDB Local directly, never through GET, so only the stream poller
+and the sync function can have moved it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any
+
+import httpx
+
+from checkout.signatures import HEADER, signature_header
+from tests.integration.conftest import ORDER_EVENTS_SECRET, stored_item, wait_for
+from tests.integration.test_orders_over_http import new_session, order_body
+
+
+def send(
+    api: httpx.Client, order_id: str, status: str, kind: str | None = None, event_id: str | None = None
+) -> httpx.Response:
+    event: dict[str, Any] = {
+        "id": event_id or f"evt_{secrets.token_hex(8)}",
+        "orderId": order_id,
+        "status": status,
+    }
+    if kind:
+        event["transaction"] = {"kind": kind, "chainId": 8453, "txHash": "0x" + secrets.token_hex(32)}
+    body = json.dumps(event).encode()
+    header = signature_header([ORDER_EVENTS_SECRET], int(time.time()), body)
+    return api.post(
+        "/order-events", content=body, headers={"content-type": "application/json", HEADER: header}
+    )
+
+
+def session_status(dynamodb: Any, session_id: str) -> str:
+    item = stored_item(dynamodb, f"SESSION#{session_id}", "SESSION")
+    assert item is not None
+    return str(item["status"]["S"])
+
+
+def test_a_paid_session_goes_processing_then_complete_through_the_stream(
+    api: httpx.Client, dynamodb: Any
+) -> None:
+    session = new_session(api, success_url="https://shop.example.com/thanks")
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+
+    assert send(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "processing")
+
+    assert send(api, order["id"], "executing", "relay").status_code == 200
+    assert send(api, order["id"], "executed", "execute").status_code == 200
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
+
+    item = stored_item(dynamodb, f"SESSION#{session['id']}", "SESSION")
+    assert item is not None
+    assert int(item["completed_at"]["N"]) >= int(item["created_at"]["N"])
+    assert "open_shard" not in item
+    view = api.get(f"/checkout-sessions/{session['id']}", params={"include": "order"}).json()["data"]
+    assert view["status"] == "complete"
+    assert view["completed_at"] is not None
+    assert view["order"]["order"]["filledAt"] is not None
+    assert len(view["order"]["depositTxs"]) == 1
+    assert view["order"]["executeTx"] is not None
+
+
+def test_a_failed_payment_expires_the_session_through_the_stream(api: httpx.Client, dynamodb: Any) -> None:
+    session = new_session(api)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+
+    send(api, order["id"], "sending_token_from_vault", "deposit")
+    send(api, order["id"], "failure")
+
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "expired")
+
+
+def test_replayed_and_out_of_order_events_do_not_move_anything_back(api: httpx.Client, dynamodb: Any) -> None:
+    session = new_session(api)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+
+    assert send(api, order["id"], "executed", "execute", event_id="evt_final").status_code == 200
+    assert send(api, order["id"], "executed", "execute", event_id="evt_final").json()["message"] == (
+        "Order event already recorded"
+    )
+    assert send(api, order["id"], "relay").status_code == 409
+
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
+
+
+def test_an_unsigned_event_is_a_401(api: httpx.Client) -> None:
+    response = api.post("/order-events", json={"id": "evt_x", "orderId": "x", "status": "executed"})
+    assert response.status_code == 401
+    assert response.json()["error"]["type"] == "authentication_error"
+
+
+def test_the_pay_command_walks_the_flow(api: httpx.Client, dynamodb: Any, stack: Any) -> None:
+    import subprocess
+    import sys
+
+    from tests.integration.conftest import stack_environment
+
+    session = new_session(api)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    env = stack_environment(stack.port, stack.dynamodb_port)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "devstack.pay", order["id"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "executed" in result.stdout
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
