@@ -1,16 +1,22 @@
 """Powertools Logger and Metrics shared by every function.
 
 Service name, namespace and log level come from the POWERTOOLS_* environment variables that
-`template.yaml` sets in Globals, so constructing them here is cheap and reads no secrets.
+`template.yaml` sets in Globals; the defaults below keep a function usable (and its metrics
+valid) wherever it is imported without them, e.g. a test or a one-off invoke.
 """
 
 from __future__ import annotations
 
+import os
+
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-logger = Logger()
-metrics = Metrics()
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "checkout")
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Checkout")
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 
 def count(name: str, value: int = 1) -> None:

@@ -15,6 +15,7 @@ from checkout.models.parsing import parse_model
 from checkout.models.session import CreateSessionRequest, SessionRecord
 from checkout.redirects import resolve_redirect_url
 from checkout.repository import Repository, StatusChange, TransactionConflict, WriteConflict
+from checkout.retry import retry_on_contention
 from checkout.status import OrderStatus, SessionStatus, session_reachable, session_status_for_order
 
 _MAX_ATTEMPTS = 3  # re-decide after a lost race; each attempt is a fresh conditional write
@@ -95,9 +96,14 @@ class SessionService:
                 record = race.current
         raise SessionNotOpen("Checkout session changed while expiring; please retry", param="id")
 
-    def expire_due(self, record: SessionRecord) -> SessionRecord:
-        """Clock expiry for a session the expiry job found due; a lost race is not an error."""
-        return self._expire(record, by_clock=True)
+    def expire_due(self, session_id: str, expires_at: int, order_id: str | None) -> bool:
+        """Clock expiry for a session the expiry job found due in the index. False when it lost
+        a race (an order was linked, a payment arrived, someone else expired it): not an error."""
+        try:
+            retry_on_contention(lambda: self._write_expiry(session_id, expires_at, order_id, by_clock=True))
+        except (_LostRace, PaymentInProgress, SessionNotFound):
+            return False
+        return True
 
     # --- internals -----------------------------------------------------------------------
     def _load(self, session_id: str) -> SessionRecord:
@@ -128,25 +134,36 @@ class SessionService:
 
     def _expire_or_raise(self, record: SessionRecord, *, by_clock: bool) -> SessionRecord:
         now = self.clock()
+        written = retry_on_contention(
+            lambda: self._write_expiry(record.id, record.expires_at, record.order_id, by_clock=by_clock)
+        )
+        if written is not None:
+            return SessionRecord.from_item(written)
+        return record.model_copy(update={"status": SessionStatus.EXPIRED, "updated_at": now})
+
+    def _write_expiry(
+        self, session_id: str, expires_at: int, order_id: str | None, *, by_clock: bool
+    ) -> dict[str, Any] | None:
+        """One conditional write (or, with an order, one transaction that also expires the order
+        while it awaits its deposit). Returns the new session item when the write returns one."""
+        now = self.clock()
         change = lifecycle.session_change(
-            record.id,
-            record.expires_at,
+            session_id,
+            expires_at,
             SessionStatus.EXPIRED,
             now,
             self.settings,
             by_clock=by_clock,
             before_deadline=not by_clock,
-            linked_order=record.order_id,
-            no_linked_order=record.order_id is None,
+            linked_order=order_id,
+            no_linked_order=order_id is None,
         )
-        if record.order_id is None:
+        if order_id is None:
             try:
-                return SessionRecord.from_item(self.repository.change_status(change))
+                return self.repository.change_status(change)
             except WriteConflict as conflict:
                 raise _LostRace(self._current(conflict.current)) from None
-        order_expiry = lifecycle.expire_awaiting_order(
-            record.order_id, record.expires_at * 1000, now, self.settings
-        )
+        order_expiry = lifecycle.expire_awaiting_order(order_id, expires_at * 1000, now, self.settings)
         try:
             self.repository.change_statuses([change, order_expiry])
         except TransactionConflict as conflict:
@@ -156,7 +173,7 @@ class SessionService:
                 "The payment for this checkout session has been received; it can no longer be expired",
                 param="id",
             ) from None
-        return record.model_copy(update={"status": SessionStatus.EXPIRED, "updated_at": now})
+        return None
 
     def _current(self, item: dict[str, Any] | None) -> SessionRecord:
         if item is None:

@@ -1,0 +1,26 @@
+"""Scheduled (every minute): moves `open` sessions past their deadline to `expired`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from checkout.clock import now_ms
+from checkout.config import get_settings
+from checkout.expiry import expire_due_sessions
+from checkout.observability import count, logger, metrics
+from checkout.services import repository, session_service
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    run = expire_due_sessions(
+        session_service(), repository(), get_settings(), now_ms(), context.get_remaining_time_in_millis
+    )
+    count("CheckoutSessionsExpiredByClock", run.expired)
+    logger.info(
+        "expiry run", extra={"examined": run.examined, "expired": run.expired, "finished": run.finished}
+    )
+    return {"examined": run.examined, "expired": run.expired, "finished": run.finished}
