@@ -11,9 +11,9 @@ import pytest
 from checkout import lifecycle
 from checkout.config import Settings
 from checkout.expiry import expire_due_sessions
-from checkout.keys import open_shard
+from checkout.keys import open_shard, session_key
 from checkout.orders import OrderService
-from checkout.repository import Repository
+from checkout.repository import Repository, to_attributes
 from checkout.sessions import SessionService
 from checkout.status import OrderStatus
 from tests.support import invoke, load_event
@@ -182,12 +182,17 @@ def test_cost_grows_with_due_sessions_not_table_size(
         requests = []
         for _ in range(25):
             session_id = str(uuid.uuid4())
-            requests.append({"PutRequest": {"Item": {
-                "pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}, "entity": {"S": "session"},
-                "id": {"S": session_id}, "status": {"S": "open"}, "expires_at": {"N": str(not_due_expires_at)},
-                "open_shard": {"S": open_shard(session_id, settings.open_shards)},
-                "created_at": {"N": str(clock.now)}, "updated_at": {"N": str(clock.now)},
-            }}})  # fmt: skip
+            item = {
+                **session_key(session_id),
+                "entity": "session",
+                "id": session_id,
+                "status": "open",
+                "expires_at": not_due_expires_at,
+                "open_shard": open_shard(session_id, settings.open_shards),
+                "created_at": clock.now,
+                "updated_at": clock.now,
+            }
+            requests.append({"PutRequest": {"Item": to_attributes(item)}})
         dynamodb.batch_write_item(RequestItems={TABLE_NAME: requests})
     for _ in range(50):
         sessions.create({"expires_in": 300})
