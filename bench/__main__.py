@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from bench import cold_start
+from bench import cold_start, requests
 
 COLD_START_GOAL = 1.2
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7, help="samples per figure (median reported)")
+    parser.add_argument("--runs", type=int, default=7, help="cold-start samples per figure (median reported)")
+    parser.add_argument("--requests", type=int, default=50, help="requests per request-cost figure")
     args = parser.parse_args()
 
     baseline, results = cold_start.measure(args.runs)
@@ -22,6 +23,16 @@ def main() -> None:
         print(
             f"  {result.name:<28} {result.median_ms:6.0f} ms = {result.ratio:.2f}x  {verdict};"
             f" with its DynamoDB client {result.with_client_ms:.0f} ms = {result.with_client_ratio:.2f}x"
+        )
+
+    stack_s, emulator_s, costs = requests.measure(args.requests)
+    print(f"\nLocal stack (median of {args.requests} requests each, after warm-up)")
+    ratio = stack_s / emulator_s
+    print(f"  start-up of `make dev` (bootstrapped) {stack_s:.1f} s = {ratio:.2f}x DynamoDB Local alone")
+    for cost in costs:
+        print(
+            f"  {cost.name:<48} {cost.gateway_ms:6.2f} ms through the gateway = {cost.ratio:.2f}x"
+            f" the raw DynamoDB call ({cost.raw_ms:.2f} ms)"
         )
 
 
