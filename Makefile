@@ -42,7 +42,7 @@ integration: bootstrap
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy layers/checkout/checkout functions devstack bench
+	$(VENV)/bin/mypy layers/checkout/checkout functions devstack bench tests
 	$(VENV)/bin/cfn-lint template.yaml
 
 ## make bench: cold-start and request-cost ratios against baselines measured in the same run
@@ -51,7 +51,7 @@ bench: bootstrap
 
 ## make invoke FN=create_checkout_session EVENT=events/create_checkout_session.json
 invoke: bootstrap
-	$(PY) -m devstack.invoke $(FN) $(or $(EVENT),events/$(FN).json)
+	$(PY) -m devstack.invoke $(FN) $(or $(EVENT),events/$(FN).json) $(ARGS)
 
 ## make pay ORDER=<order id> [ARGS=--fail]: simulate the payment watcher against `make dev`
 pay: $(PY_STAMP)

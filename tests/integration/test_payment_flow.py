@@ -116,3 +116,16 @@ def test_the_pay_command_walks_the_flow(api: httpx.Client, dynamodb: Any, stack:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "executed" in result.stdout
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
+
+
+def test_an_order_with_empty_payload_and_metadata_syncs_through_the_stream(
+    api: httpx.Client, dynamodb: Any
+) -> None:
+    session = new_session(api)
+    body = order_body(session["id"])
+    del body["payload"], body["metadata"]  # stored as empty maps
+    order = api.post("/orders", json=body).json()["data"]
+
+    send(api, order["id"], "executed", "execute")
+
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")

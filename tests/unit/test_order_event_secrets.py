@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS  # type: ignore[attr-defined]
 
 from checkout import services
 from checkout.orders import OrderService
@@ -24,9 +24,9 @@ def secret_in_ssm(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
     monkeypatch.delenv("ORDER_EVENTS_SECRET")
     monkeypatch.setenv("ORDER_EVENTS_SECRET_PARAMETER", PARAMETER)
     services.reset()
-    parameters.base.DEFAULT_PROVIDERS.clear()  # a fresh provider (and client) inside this mock
+    DEFAULT_PROVIDERS.clear()  # a fresh provider (and client) inside this mock
     yield boto3.client("ssm", region_name="us-east-1")
-    parameters.base.DEFAULT_PROVIDERS.clear()
+    DEFAULT_PROVIDERS.clear()
 
 
 def post(call: Call, order_id: str, secret: str) -> ApiResponse:

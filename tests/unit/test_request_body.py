@@ -21,7 +21,7 @@ def post(call: Call, raw_body: bytes | str, content_type: str | None = "applicat
 
 
 def table_is_empty(dynamodb: Any) -> bool:
-    return dynamodb.scan(TableName=TABLE_NAME, Select="COUNT")["Count"] == 0
+    return bool(dynamodb.scan(TableName=TABLE_NAME, Select="COUNT")["Count"] == 0)
 
 
 @pytest.mark.parametrize(

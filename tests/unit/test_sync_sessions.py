@@ -115,6 +115,18 @@ def test_a_stale_record_after_completion_changes_nothing(
     assert repository.get_session(session.id) == completed
 
 
+def test_an_empty_map_written_as_an_empty_attribute_is_understood(
+    sessions: SessionService, repository: Repository
+) -> None:
+    """Records read through botocore's streams client show an empty map as `{}`."""
+    session = sessions.create({})
+    record = order_record(session.id, session.expires_at, "executing", "executed")
+    record["dynamodb"]["NewImage"]["payload"] = {}
+
+    assert deliver([record]) == {"batchItemFailures": []}
+    assert status_of(repository, session.id) == "complete"
+
+
 def test_a_ttl_removal_is_ignored(sessions: SessionService, repository: Repository) -> None:
     session = sessions.create({})
 

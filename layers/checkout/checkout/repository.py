@@ -64,6 +64,10 @@ def serialize(value: Any) -> dict[str, Any]:
 
 
 def deserialize(attribute: Mapping[str, Any]) -> Any:
+    if not attribute:
+        # Stream records read through botocore (the local poller) carry an empty map as `{}`
+        # instead of `{"M": {}}`; nothing else is ever empty.
+        return {}
     ((kind, value),) = attribute.items()
     if kind == "S":
         return value
