@@ -82,6 +82,9 @@ class DynamoDBLocal:
             cwd=jar.parent,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            # Its own session: Ctrl-C reaches the stack, which stops the poller before the
+            # emulator; and if the stack dies anyhow, PDEATHSIG still takes the emulator down.
+            start_new_session=True,
             preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout

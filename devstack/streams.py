@@ -78,7 +78,8 @@ class StreamPoller:
             try:
                 self.poll_once()
             except Exception:
-                logger.exception("stream poll failed")
+                if not self.stop_event.is_set():  # the emulator may already be gone at shutdown
+                    logger.exception("stream poll failed")
             self.stop_event.wait(self.interval)
 
     def poll_once(self) -> int:
