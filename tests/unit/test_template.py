@@ -123,3 +123,72 @@ def test_handlers_are_thin(path: Path) -> None:
     assert not calls & {"get_item", "put_item", "update_item", "query", "transact_write_items", "scan"}
     functions_defined = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert all(len(fn.body) <= 8 for fn in functions_defined), "handler functions stay a few lines long"
+
+
+def _function(logical_id: str) -> dict[str, Any]:
+    resource: dict[str, Any] = load_template()["Resources"][logical_id]
+    return resource
+
+
+def test_record_order_event_can_read_its_secret_and_write_event_and_order_only() -> None:
+    assert policy_actions("RecordOrderEventFunction") == {
+        "ssm:GetParameter",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:GetItem",
+    }
+    env = _function("RecordOrderEventFunction")["Properties"]["Environment"]["Variables"]
+    assert env["ORDER_EVENTS_SECRET_PARAMETER"] == {"Ref": "OrderEventsSecretParameterName"}
+    assert "ORDER_EVENTS_SECRET" not in env  # never a plain-text secret in the template
+
+
+def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_letter_queue() -> None:
+    spec = next(spec for spec in functions() if spec.code_uri.name == "sync_sessions")
+    stream = spec.stream
+    assert stream is not None
+    assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert stream["BisectBatchOnFunctionError"] is True
+    assert 0 < stream["MaximumRetryAttempts"] <= 10
+    assert stream["MaximumRecordAgeInSeconds"] > 0
+    assert stream["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["SyncSessionsDeadLetterQueue", "Arn"]
+    }
+    assert '"entity": {"S": ["order"]}' in stream["FilterCriteria"]["Filters"][0]["Pattern"]
+    assert policy_actions("SyncSessionsFunction") == {
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+    }
+
+
+def test_the_dead_letter_queue_has_an_alarm() -> None:
+    alarm = _function("SyncSessionsDeadLetterAlarm")["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["SyncSessionsDeadLetterQueue", "QueueName"]}
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_the_expiry_job_runs_every_minute_and_can_only_query_the_index_and_update() -> None:
+    spec = next(spec for spec in functions() if spec.code_uri.name == "expire_sessions")
+    assert spec.schedule_seconds == 60
+    assert policy_actions("ExpireSessionsFunction") == {"dynamodb:Query", "dynamodb:UpdateItem"}
+    statement = _function("ExpireSessionsFunction")["Properties"]["Policies"][0]["Statement"][0]
+    assert statement["Resource"] == {"Fn::Sub": "${Table.Arn}/index/open-sessions-by-expiry"}
+
+
+def test_every_function_has_a_log_group_with_retention() -> None:
+    resources = load_template()["Resources"]
+    groups = {
+        resource["Properties"]["LogGroupName"]["Fn::Sub"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Logs::LogGroup" and "RetentionInDays" in resource["Properties"]
+    }
+    for spec in functions():
+        assert f"/aws/lambda/${{{spec.logical_id}}}" in groups
+
+
+def test_functions_never_log_whole_events() -> None:
+    env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"

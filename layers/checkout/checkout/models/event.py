@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from checkout.keys import is_uuid4
-from checkout.models.order import _settings
+from checkout.models.parsing import settings_from
 from checkout.status import OrderStatus
 
 EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
@@ -31,7 +31,7 @@ class EventTransaction(BaseModel):
     @field_validator("chainId")
     @classmethod
     def _supported_chain(cls, value: int, info: ValidationInfo) -> int:
-        if value not in _settings(info).supported_chains:
+        if value not in settings_from(info).supported_chains:
             raise ValueError(f"transaction.chainId {value} is not a supported chain")
         return value
 

@@ -9,9 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from checkout.addresses import address_problem, to_checksum_address
-from checkout.config import Settings
 from checkout.countries import ISO_3166_ALPHA_2
 from checkout.keys import is_uuid4
+from checkout.models.parsing import settings_from
 from checkout.models.session import check_client_reference_id
 from checkout.status import OrderStatus
 
@@ -19,13 +19,6 @@ DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 MAX_AMOUNT = 2**256
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
-
-
-def _settings(info: ValidationInfo) -> Settings:
-    settings = (info.context or {}).get("settings")
-    if not isinstance(settings, Settings):
-        raise RuntimeError("validation needs the settings in its context")
-    return settings
 
 
 def _checked_address(value: str, name: str) -> str:
@@ -91,7 +84,7 @@ class CreateOrderRequest(BaseModel):
     @field_validator("srcChain", "dstChain")
     @classmethod
     def _supported_chain(cls, value: int, info: ValidationInfo) -> int:
-        if value not in _settings(info).supported_chains:
+        if value not in settings_from(info).supported_chains:
             raise ValueError(f"{info.field_name} {value} is not a supported chain")
         return value
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails
 
+from checkout.config import Settings
 from checkout.errors import CheckoutError, InvalidParameter, MissingParameter, UnknownParameter
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -32,6 +33,14 @@ def parse_model(
         return model.model_validate(data, context=dict(context or {}))
     except ValidationError as exc:
         raise _domain_error(exc.errors()[0]) from None
+
+
+def settings_from(info: ValidationInfo) -> Settings:
+    """The settings a validator needs (bounds, allowed hosts, chains), passed as context."""
+    settings = (info.context or {}).get("settings")
+    if not isinstance(settings, Settings):
+        raise RuntimeError("validation needs the settings in its context")
+    return settings
 
 
 def _param(error: ErrorDetails) -> str:

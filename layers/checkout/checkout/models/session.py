@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from checkout.clock import iso_from_ms
-from checkout.config import Settings
+from checkout.models.parsing import settings_from
 from checkout.redirects import redirect_url_problem
 from checkout.status import SessionStatus
 
@@ -16,13 +16,6 @@ CLIENT_REFERENCE_ID = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
 MAX_METADATA_KEYS = 50
 MAX_METADATA_KEY_LENGTH = 40
 MAX_METADATA_VALUE_LENGTH = 500
-
-
-def _settings(info: ValidationInfo) -> Settings:
-    settings = (info.context or {}).get("settings")
-    if not isinstance(settings, Settings):
-        raise RuntimeError("validation needs the settings in its context")
-    return settings
 
 
 def check_client_reference_id(value: str, param: str) -> str:
@@ -58,7 +51,7 @@ class CreateSessionRequest(BaseModel):
     @field_validator("expires_in")
     @classmethod
     def _expires_in_within_bounds(cls, value: int | None, info: ValidationInfo) -> int | None:
-        settings = _settings(info)
+        settings = settings_from(info)
         if value is not None and not settings.min_expires_in <= value <= settings.max_expires_in:
             raise ValueError(
                 f"expires_in must be between {settings.min_expires_in} and {settings.max_expires_in}"
@@ -69,7 +62,7 @@ class CreateSessionRequest(BaseModel):
     @classmethod
     def _acceptable_redirect(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and (
-            problem := redirect_url_problem(value, _settings(info).allowed_redirect_hosts)
+            problem := redirect_url_problem(value, settings_from(info).allowed_redirect_hosts)
         ):
             raise ValueError(f"{info.field_name} {problem}")
         return value
