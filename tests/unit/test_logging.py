@@ -1,0 +1,104 @@
+"""Operations: structured JSON logs with a correlation id, never bodies or secrets; EMF metrics."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from checkout.orders import OrderService
+from tests.support import ApiResponse, http_event, signed_order_event
+from tests.unit.test_create_order import order_body
+
+Call = Callable[[str, dict[str, Any]], ApiResponse]
+CARD_LIKE = "4242424242424242"
+
+
+def json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture
+def logs(aws_env: None, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], str]]:
+    """What the functions wrote to stdout: their JSON logs and EMF metrics.
+
+    The powertools logger keeps the stream it was created with, so point it at this test's
+    captured stdout (otherwise an absence check would pass vacuously)."""
+    from checkout.observability import logger
+
+    handler = logger.registered_handler
+    handler.stream = _CurrentStdout()  # type: ignore[attr-defined]  # not setStream: it flushes the old one
+    yield lambda: capsys.readouterr().out
+    handler.stream = sys.__stdout__  # type: ignore[attr-defined]
+
+
+class _CurrentStdout:
+    """Writes wherever `sys.stdout` points now (pytest swaps it between setup and call)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def test_a_rejected_request_logs_its_code_and_correlation_id_but_not_the_body(
+    call: Call, logs: Callable[[], str]
+) -> None:
+    body = {"metadata": {"note": CARD_LIKE}, "expires_in": 1}
+    response = call("create_checkout_session", http_event("create_checkout_session", body=body))
+
+    output = logs()
+    assert response.status == 400
+    assert CARD_LIKE not in output
+    rejected = next(line for line in json_lines(output) if line.get("message") == "request rejected")
+    assert rejected["correlation_id"] == "Vx1aBcDeFgHiJkL="
+    assert rejected["error_code"] == "parameter_invalid"
+    assert rejected["level"] == "INFO"
+
+
+def test_a_created_session_emits_an_emf_metric_and_logs_no_body(call: Call, logs: Callable[[], str]) -> None:
+    body = {"metadata": {"note": CARD_LIKE}}
+    assert call("create_checkout_session", http_event("create_checkout_session", body=body)).status == 200
+
+    output = logs()
+    assert CARD_LIKE not in output
+    emf = next(line for line in json_lines(output) if "_aws" in line)
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Checkout"
+    assert emf["CheckoutSessionCreated"] == [1.0]
+
+
+def test_the_order_events_secret_never_reaches_the_logs(
+    call: Call, orders: OrderService, logs: Callable[[], str]
+) -> None:
+    order = orders.create(order_body())
+    event = {"id": "evt_log", "orderId": order.id, "status": "relay"}
+    call("record_order_event", signed_order_event(event, ["whsec_wrong_secret_value"]))
+    call("record_order_event", signed_order_event(event, ["whsec_unit_test_secret"]))
+
+    output = logs()
+    assert "whsec_" not in output
+    assert "checkout-signature" not in output.lower()
+    assert any(line.get("error_code") == "invalid_signature" for line in json_lines(output))  # logs were seen
+
+
+def test_an_internal_error_is_logged_with_its_trace_but_answered_generically(
+    call: Call, monkeypatch: pytest.MonkeyPatch, logs: Callable[[], str]
+) -> None:
+    from checkout import services
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("table definition drifted: secret internals")
+
+    monkeypatch.setattr(services.session_service(), "create", broken)
+    response = call("create_checkout_session", http_event("create_checkout_session", body={}))
+
+    output = logs()
+    assert response.status == 500
+    assert "secret internals" not in json.dumps(response.body)
+    assert response.body["message"] == "An internal error occurred"
+    error = next(line for line in json_lines(output) if line.get("message") == "unhandled error")
+    assert "secret internals" in error["exception"]
