@@ -16,7 +16,7 @@ def main() -> None:
     args = parser.parse_args()
 
     baseline, results = cold_start.measure(args.runs)
-    print(f"Cold import + init (median of {args.runs} fresh interpreters)")
+    print(f"Cold import + init, CPU time (median of {args.runs} fresh interpreters)")
     print(f"  baseline  {cold_start.BASELINE!r}: {baseline:.0f} ms = 1.00x")
     for result in results:
         verdict = "ok" if result.ratio <= COLD_START_GOAL else f"over the {COLD_START_GOAL}x goal"

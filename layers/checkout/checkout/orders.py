@@ -17,7 +17,8 @@ from checkout.errors import (
     SessionNotOpen,
 )
 from checkout.keys import is_uuid4, new_id
-from checkout.models.order import CreateOrderRequest, OrderRecord
+from checkout.models.order import OrderRecord
+from checkout.models.order_request import CreateOrderRequest
 from checkout.models.parsing import parse_model
 from checkout.models.session import SessionRecord
 from checkout.onramp import OnrampUnavailable, coinbase_one_click_buy_url
