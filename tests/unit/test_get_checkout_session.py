@@ -97,3 +97,9 @@ def test_an_unknown_include_or_query_parameter_is_a_400(call: Call, query: dict[
     assert response.status == 400
     assert response.error["code"] == "parameter_invalid"
     assert response.error["param"] == next(iter(query))
+
+
+def test_an_upper_case_id_finds_the_session(sessions: SessionService) -> None:
+    session = sessions.create({})
+    record, _ = sessions.get(session.id.upper())
+    assert record.id == session.id

@@ -151,3 +151,16 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
 
     assert repository.get_session(session.id)["status"] == "open"  # type: ignore[index]
     assert orders.get(order.id).status == "sending_token_from_vault"
+
+
+def test_expire_after_the_deadline_with_the_payment_received_says_so(
+    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+) -> None:
+    session = sessions.create({"expires_in": 300})
+    order = orders.create(order_body(checkoutSessionId=session.id))
+    set_order_status(repository, settings, order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, clock.now)
+    clock.now += 301 * 1000
+
+    with pytest.raises(PaymentInProgress):
+        sessions.expire(session.id)
+    assert orders.get(order.id).status == "sending_token_from_vault"

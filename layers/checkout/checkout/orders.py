@@ -49,7 +49,7 @@ class OrderService:
         )
 
     def get(self, order_id: str) -> OrderRecord:
-        item = self.repository.get_order(order_id) if is_uuid4(order_id) else None
+        item = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
         if item is None:
             raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
         return OrderRecord.from_item(item)

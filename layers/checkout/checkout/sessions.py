@@ -81,19 +81,23 @@ class SessionService:
 
     # --- expire --------------------------------------------------------------------------
     def expire(self, session_id: str) -> SessionRecord:
-        """`open` → `expired` by the merchant's request, with an order still awaiting deposit."""
+        """`open` → `expired` by the merchant's request, with an order still awaiting deposit.
+
+        A session already past its deadline is stored `expired` by the clock on the way and
+        answered "not open", as a GET would have shown it."""
         record = self._load(session_id)
         for _ in range(_MAX_ATTEMPTS):
-            if record.status == SessionStatus.OPEN and record.is_past_deadline(self.clock()):
-                record = self._expire(record, by_clock=True)
             if record.status != SessionStatus.OPEN:
-                raise SessionNotOpen(
-                    f"Checkout session is {record.status}; only open sessions can be expired", param="id"
-                )
+                raise _not_open(record.status)
+            by_clock = record.is_past_deadline(self.clock())
             try:
-                return self._expire_or_raise(record, by_clock=False)
+                expired = self._expire_or_raise(record, by_clock=by_clock)
             except _LostRace as race:
                 record = race.current
+                continue
+            if by_clock:
+                raise _not_open(SessionStatus.EXPIRED)
+            return expired
         raise SessionNotOpen("Checkout session changed while expiring; please retry", param="id")
 
     def expire_due(self, session_id: str, expires_at: int, order_id: str | None) -> bool:
@@ -107,7 +111,7 @@ class SessionService:
 
     # --- internals -----------------------------------------------------------------------
     def _load(self, session_id: str) -> SessionRecord:
-        item = self.repository.get_session(session_id) if is_uuid4(session_id) else None
+        item = self.repository.get_session(session_id.lower()) if is_uuid4(session_id) else None
         if item is None:
             raise SessionNotFound(f"No checkout session found with id {session_id[:64]!r}", param="id")
         return SessionRecord.from_item(item)
@@ -185,6 +189,10 @@ class _LostRace(Exception):
     def __init__(self, current: SessionRecord) -> None:
         super().__init__("lost race")
         self.current = current
+
+
+def _not_open(status: SessionStatus) -> SessionNotOpen:
+    return SessionNotOpen(f"Checkout session is {status}; only open sessions can be expired", param="id")
 
 
 def _resolved(url: str | None, session_id: str) -> str | None:
