@@ -62,3 +62,22 @@ def test_a_missing_java_is_explained(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Java was not found" in result.stderr
     assert "default-jre-headless" in result.stderr
+
+
+def test_data_persists_across_restarts_in_the_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = start_stack(tmp_path / "first.log", DEVSTACK_IN_MEMORY="", DEVSTACK_DATA_DIR=str(data))
+    try:
+        session = httpx.post(f"{first.base_url}/checkout-sessions", json={}).json()["data"]
+    finally:
+        assert stop_stack(first) == 0
+    assert any(data.iterdir()), "DynamoDB Local wrote its database to the folder"
+
+    second = start_stack(tmp_path / "second.log", DEVSTACK_IN_MEMORY="", DEVSTACK_DATA_DIR=str(data))
+    try:
+        again = httpx.get(f"{second.base_url}/checkout-sessions/{session['id']}")
+    finally:
+        stop_stack(second)
+
+    assert again.status_code == 200
+    assert again.json()["data"]["id"] == session["id"]
