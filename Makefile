@@ -60,9 +60,11 @@ pay: $(PY_STAMP)
 ## make lock: re-pin every Python dependency after editing pyproject.toml
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet '.[dev]'
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .lock-venv/requirements.in
+	.lock-venv/bin/pip install --quiet -r .lock-venv/requirements.in
 	{ echo "# Pinned, complete dependency set (runtime + dev). Regenerate with: make lock"; \
-	  .lock-venv/bin/pip freeze --exclude checkout-sessions; } > requirements.lock
+	  .lock-venv/bin/pip freeze; } > requirements.lock
 	rm -rf .lock-venv
 
 clean:
