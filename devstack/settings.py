@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from devstack.template import FunctionSpec, table_logical_id
+from devstack.template import FunctionSpec
 
 LOCAL_DEFAULTS = {
     "TABLE_NAME": "checkout",
@@ -42,10 +42,6 @@ def local_environment(spec: FunctionSpec, overrides: dict[str, str] | None = Non
             env[name] = os.environ[name]
     env.update(overrides or {})
     return env
-
-
-def table_refs() -> dict[str, str]:
-    return {table_logical_id(): setting("TABLE_NAME")}
 
 
 # Variables the template leaves to the deployment but a local run may set.

@@ -176,8 +176,3 @@ def table_ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
             ttl = resource["Properties"].get("TimeToLiveSpecification", {})
             return str(ttl["AttributeName"]) if ttl.get("Enabled") else None
     return None
-
-
-def table_logical_id(template: dict[str, Any] | None = None) -> str:
-    template = template or load_template()
-    return next(str(name) for name, r in template["Resources"].items() if r["Type"] == "AWS::DynamoDB::Table")

@@ -31,6 +31,13 @@ def policy_actions(logical_id: str) -> set[str]:
     return actions
 
 
+def test_the_repository_queries_the_index_the_template_defines() -> None:
+    from checkout.repository import OPEN_SESSIONS_INDEX
+
+    indexes = table_definition(TABLE_NAME)["GlobalSecondaryIndexes"]
+    assert [index["IndexName"] for index in indexes] == [OPEN_SESSIONS_INDEX]
+
+
 def test_the_unit_table_matches_the_template(dynamodb: Any) -> None:
     described = dynamodb.describe_table(TableName=TABLE_NAME)["Table"]
     expected = table_definition(TABLE_NAME)
