@@ -146,8 +146,9 @@ class _Expression:
 class StatusChange:
     """A conditional status write: move `key` to `target` only from one of `sources`.
 
-    `set_fields` are written alongside, `remove_fields` removed, and the guards (the
-    the optional guards below) are ANDed onto the status condition.
+    `set_fields` are written alongside (`set_if_absent` only where missing, `append_to_lists`
+    appended), `remove_fields` removed, and the optional guards below are ANDed onto the
+    status condition.
     """
 
     key: dict[str, str]
