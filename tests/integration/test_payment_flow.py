@@ -129,3 +129,50 @@ def test_an_order_with_empty_payload_and_metadata_syncs_through_the_stream(
     send(api, order["id"], "executed", "execute")
 
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
+
+
+def test_twenty_parallel_deliveries_of_one_event_record_it_once(api: httpx.Client, dynamodb: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = new_session(api)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    event_id = f"evt_{secrets.token_hex(8)}"
+    body = json.dumps(
+        {
+            "id": event_id,
+            "orderId": order["id"],
+            "status": "sending_token_from_vault",
+            "transaction": {"kind": "deposit", "chainId": 8453, "txHash": "0x" + "ef" * 32},
+        }
+    ).encode()
+    header = signature_header([ORDER_EVENTS_SECRET], int(time.time()), body)
+
+    def deliver(_: int) -> httpx.Response:
+        return api.post(
+            "/order-events", content=body, headers={"content-type": "application/json", HEADER: header}
+        )
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(deliver, range(20)))
+
+    assert [r.status_code for r in responses] == [200] * 20
+    messages = sorted(r.json()["message"] for r in responses)
+    assert messages == ["Order event already recorded"] * 19 + ["Order event recorded"]
+    details = api.get(f"/orders/{order['id']}").json()["data"]
+    assert len(details["depositTxs"]) == 1
+
+
+def test_racing_events_for_one_order_only_ever_move_it_forward(api: httpx.Client, dynamodb: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = new_session(api)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    steps = ["sending_token_from_vault", "quoting_after_deposit", "relay", "executing", "executed"] * 3
+
+    with ThreadPoolExecutor(max_workers=15) as pool:
+        codes = list(pool.map(lambda status: send(api, order["id"], status).status_code, steps))
+
+    assert set(codes) <= {200, 409}
+    assert 200 in codes
+    assert api.get(f"/orders/{order['id']}").json()["data"]["order"]["status"] == "executed"
+    assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
