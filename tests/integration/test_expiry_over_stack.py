@@ -108,3 +108,21 @@ def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(
                 assert "order_id" not in item
                 assert orders == []
     assert outcomes["linked"] + outcomes["refused"] == 30
+
+
+def test_parallel_reads_at_the_deadline_all_see_it_expired_with_its_order(
+    api: httpx.Client, dynamodb: Any
+) -> None:
+    session = new_session(api, expires_in=2)
+    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    time.sleep(max(0.0, deadline_of(session) - time.time()) + 0.01)
+
+    def read(_: int) -> httpx.Response:
+        return api.get(f"/checkout-sessions/{session['id']}", params={"include": "order"})
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        views = [response.json()["data"] for response in pool.map(read, range(20))]
+
+    assert {view["status"] for view in views} == {"expired"}
+    assert {view["order"]["order"]["status"] for view in views} == {"expired"}
+    assert status(dynamodb, "ORDER", order["id"]) == "expired"
