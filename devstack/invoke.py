@@ -20,7 +20,7 @@ from pathlib import Path
 
 from checkout.signatures import HEADER, signature_header
 from devstack.lambda_runtime import context_for, load_handler
-from devstack.settings import local_environment
+from devstack.settings import apply_local_environment
 from devstack.template import functions
 
 
@@ -37,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = specs.get(args.function)
     if spec is None:
         parser.error(f"unknown function {args.function!r}; known: {', '.join(sorted(specs))}")
-    for name, value in local_environment(spec).items():
-        os.environ.setdefault(name, value)
+    apply_local_environment(spec)
     event = json.loads(args.event.read_text())
     if args.sign:
         body = event.get("body", "").encode()

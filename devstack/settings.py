@@ -27,30 +27,14 @@ def setting(name: str) -> str:
     return os.environ.get(name) or LOCAL_DEFAULTS[name]
 
 
-def local_environment(spec: FunctionSpec, overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """The template's environment for `spec` with local values: the table name, credentials for
-    DynamoDB Local, and any variable already set in the shell (which wins)."""
-    table_name = setting("TABLE_NAME")
+def apply_local_environment(spec: FunctionSpec) -> None:
+    """Gives this process the environment Lambda would give `spec` (its template `Environment`
+    and Globals), plus local values for the table, credentials and DynamoDB Local. A variable
+    already set in the shell wins over all of them."""
     env = {name: value for name, value in spec.environment.items() if value != ""}
-    env["TABLE_NAME"] = table_name
-    for name in LOCAL_DEFAULTS:
-        if name not in ("DYNAMODB_PORT", "PORT"):
-            env.setdefault(name, setting(name))
-    env.setdefault("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{setting('DYNAMODB_PORT')}")
-    for name in list(env) + list(_PASSTHROUGH):
-        if os.environ.get(name):
-            env[name] = os.environ[name]
-    env.update(overrides or {})
-    return env
-
-
-# Variables the template leaves to the deployment but a local run may set.
-_PASSTHROUGH = (
-    "ALLOWED_REDIRECT_HOSTS",
-    "SUPPORTED_CHAINS",
-    "DEPOSIT_FACTORY_ADDRESS",
-    "DEPOSIT_INIT_CODE_HASH",
-    "ORDER_TTL_SECONDS",
-    "COINBASE_APP_ID",
-    "AWS_ENDPOINT_URL_DYNAMODB",
-)
+    env["TABLE_NAME"] = setting("TABLE_NAME")
+    for name in LOCAL_DEFAULTS.keys() - {"DYNAMODB_PORT", "PORT"}:
+        env.setdefault(name, setting(name))
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{setting('DYNAMODB_PORT')}"
+    for name, value in env.items():
+        os.environ.setdefault(name, value)

@@ -13,7 +13,7 @@ from checkout import services
 from devstack.dynamodb_local import DevstackError, DynamoDBLocal, port_open
 from devstack.gateway import Gateway, GatewayServer, serve
 from devstack.scheduler import Scheduler
-from devstack.settings import local_environment, setting
+from devstack.settings import apply_local_environment, setting
 from devstack.streams import StreamPoller
 from devstack.tables import create_table
 from devstack.template import ROOT, functions
@@ -67,8 +67,7 @@ class LocalStack:
         os.environ["TABLE_NAME"] = self.config.table_name
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb_local.endpoint
         for spec in specs:
-            for name, value in local_environment(spec).items():
-                os.environ.setdefault(name, value)
+            apply_local_environment(spec)
         services.reset()
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb", endpoint_url=self.dynamodb_local.endpoint)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,9 @@ from devstack.lambda_runtime import Handler, context_for, load_handler
 from devstack.template import FunctionSpec
 
 logger = logging.getLogger("devstack")
+
+
+DISCOVERY_SECONDS = 1.0
 
 
 @dataclass
@@ -65,6 +69,7 @@ class StreamPoller:
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
         self.stream_arn = ""
+        self._next_discovery = 0.0
 
     def start(self) -> None:
         self.thread.start()
@@ -100,11 +105,18 @@ class StreamPoller:
         return delivered
 
     def _discover_shards(self) -> None:
-        arn = self.dynamodb.describe_table(TableName=self.table_name)["Table"].get("LatestStreamArn")
+        """Finds the stream once, then looks for new shards at most every DISCOVERY_SECONDS
+        (not on every 0.25 s poll: two more round trips each time for nothing)."""
+        if time.monotonic() < self._next_discovery:
+            return
+        self._next_discovery = time.monotonic() + DISCOVERY_SECONDS
+        if not self.stream_arn:
+            self.stream_arn = self.dynamodb.describe_table(TableName=self.table_name)["Table"].get(
+                "LatestStreamArn", ""
+            )
+        arn = self.stream_arn
         if not arn:
             return
-        if arn != self.stream_arn:
-            self.stream_arn, self.shards = arn, {}
         description = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]
         for shard in description.get("Shards", []):
             shard_id = shard["ShardId"]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from checkout import lifecycle
 from checkout.clock import now_ms
 from checkout.config import Settings
+from checkout.models.order import OrderRecord
+from checkout.models.session import SessionRecord
 from checkout.orders import OrderService
 from checkout.repository import Repository
 from checkout.sessions import SessionService
+from checkout.status import OrderStatus
 from devstack.tables import create_table
 from tests.support import ApiResponse, invoke_http
 
@@ -86,3 +91,32 @@ def call(dynamodb: Any) -> Callable[[str, dict[str, Any]], ApiResponse]:
 @pytest.fixture
 def orders(repository: Repository, settings: Settings, clock: Callable[[], int]) -> OrderService:
     return OrderService(repository, settings, clock)
+
+
+@dataclass
+class Shop:
+    """The steps most domain tests start from: a session with its order linked, and the payment
+    watcher's report of an order's progress (one conditional write, as the ingress makes it)."""
+
+    sessions: SessionService
+    orders: OrderService
+    repository: Repository
+    settings: Settings
+    clock: Any
+
+    def session_with_order(self, **session_body: Any) -> tuple[SessionRecord, OrderRecord]:
+        from tests.unit.test_create_order import order_body
+
+        session = self.sessions.create(session_body)
+        return session, self.orders.create(order_body(checkoutSessionId=session.id))
+
+    def report(self, order_id: str, status: OrderStatus) -> None:
+        now = self.clock.now
+        self.repository.change_status(lifecycle.order_change(order_id, now, status, now, self.settings))
+
+
+@pytest.fixture
+def shop(
+    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+) -> Shop:
+    return Shop(sessions, orders, repository, settings, clock)

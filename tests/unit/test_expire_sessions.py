@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from checkout import lifecycle
 from checkout.config import Settings
 from checkout.expiry import expire_due_sessions
 from checkout.keys import open_shard, session_key
@@ -17,7 +16,7 @@ from checkout.repository import Repository, to_attributes
 from checkout.sessions import SessionService
 from checkout.status import OrderStatus
 from tests.support import invoke, load_event
-from tests.unit.conftest import TABLE_NAME
+from tests.unit.conftest import TABLE_NAME, Shop
 from tests.unit.test_create_order import order_body
 
 PLENTY_OF_TIME = lambda: 60_000  # noqa: E731 - a remaining-time callback
@@ -65,10 +64,14 @@ def test_sessions_not_yet_due_are_untouched(
 
 
 def test_an_awaiting_order_is_expired_with_its_session(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    orders: OrderService,
+    repository: Repository,
+    settings: Settings,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session, order = shop.session_with_order(expires_in=300)
     clock.now += 300 * 1000
 
     assert run_job(sessions, repository, settings, clock).expired == 1
@@ -78,13 +81,14 @@ def test_an_awaiting_order_is_expired_with_its_session(
 
 
 def test_a_processing_session_past_its_deadline_stays_processing(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    repository: Repository,
+    settings: Settings,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    repository.change_status(
-        lifecycle.order_change(order.id, clock.now, OrderStatus.RELAY, clock.now, settings)
-    )
+    session, order = shop.session_with_order(expires_in=300)
+    shop.report(order.id, OrderStatus.RELAY)
     sessions.get(session.id)  # the sync moves it to processing (and out of the index)
     clock.now += 3600 * 1000
 
@@ -95,13 +99,15 @@ def test_a_processing_session_past_its_deadline_stays_processing(
 
 
 def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    orders: OrderService,
+    repository: Repository,
+    settings: Settings,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    repository.change_status(
-        lifecycle.order_change(order.id, clock.now, OrderStatus.SENDING_TOKEN_FROM_VAULT, clock.now, settings)
-    )
+    session, order = shop.session_with_order(expires_in=300)
+    shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
     clock.now += 300 * 1000
 
     run = run_job(sessions, repository, settings, clock)

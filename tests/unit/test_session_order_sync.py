@@ -6,21 +6,12 @@ from typing import Any
 
 import pytest
 
-from checkout import lifecycle
-from checkout.config import Settings
 from checkout.errors import PaymentInProgress
 from checkout.orders import OrderService
 from checkout.repository import Repository
 from checkout.sessions import SessionService
 from checkout.status import OrderStatus
-from tests.unit.conftest import TABLE_NAME
-from tests.unit.test_create_order import order_body
-
-
-def set_order_status(
-    repository: Repository, settings: Settings, order_id: str, status: OrderStatus, now: int
-) -> None:
-    repository.change_status(lifecycle.order_change(order_id, now, status, now, settings))
+from tests.unit.conftest import TABLE_NAME, Shop
 
 
 def session_item(dynamodb: Any, session_id: str) -> dict[str, Any]:
@@ -42,19 +33,15 @@ def session_item(dynamodb: Any, session_id: str) -> dict[str, Any]:
     ],
 )
 def test_get_syncs_the_session_from_its_order_and_stores_it(
+    shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
-    repository: Repository,
-    settings: Settings,
-    clock: Any,
     dynamodb: Any,
     order_status: OrderStatus,
     session_status: str,
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session, order = shop.session_with_order()
     if order_status != OrderStatus.SCANNING_DEPOSIT_TRANSACTION:
-        set_order_status(repository, settings, order.id, order_status, clock.now)
+        shop.report(order.id, order_status)
 
     record, _ = sessions.get(session.id)
 
@@ -63,16 +50,13 @@ def test_get_syncs_the_session_from_its_order_and_stores_it(
 
 
 def test_a_completed_session_has_completed_at_and_leaves_the_expiry_index(
+    shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
-    repository: Repository,
-    settings: Settings,
     clock: Any,
     dynamodb: Any,
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    set_order_status(repository, settings, order.id, OrderStatus.EXECUTED, clock.now)
+    session, order = shop.session_with_order()
+    shop.report(order.id, OrderStatus.EXECUTED)
     clock.now += 5000
 
     record, _ = sessions.get(session.id)
@@ -84,11 +68,12 @@ def test_a_completed_session_has_completed_at_and_leaves_the_expiry_index(
 
 
 def test_a_processing_session_is_never_expired_by_the_clock(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    set_order_status(repository, settings, order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, clock.now)
+    session, order = shop.session_with_order(expires_in=300)
+    shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
     clock.now += 3600 * 1000
 
     record, _ = sessions.get(session.id)
@@ -97,16 +82,12 @@ def test_a_processing_session_is_never_expired_by_the_clock(
 
 
 def test_a_processing_session_carries_no_purge_time(
+    shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
-    repository: Repository,
-    settings: Settings,
-    clock: Any,
     dynamodb: Any,
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    set_order_status(repository, settings, order.id, OrderStatus.RELAY, clock.now)
+    session, order = shop.session_with_order()
+    shop.report(order.id, OrderStatus.RELAY)
 
     sessions.get(session.id)
 
@@ -114,10 +95,11 @@ def test_a_processing_session_carries_no_purge_time(
 
 
 def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
-    sessions: SessionService, orders: OrderService
+    shop: Shop,
+    sessions: SessionService,
+    orders: OrderService,
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session, order = shop.session_with_order()
 
     expired = sessions.expire(session.id)
 
@@ -126,10 +108,11 @@ def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
 
 
 def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
-    sessions: SessionService, orders: OrderService, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    orders.create(order_body(checkoutSessionId=session.id))
+    session, _ = shop.session_with_order(expires_in=300)
     clock.now += 300 * 1000
 
     record, linked = sessions.get(session.id)
@@ -140,11 +123,13 @@ def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
 
 
 def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    orders: OrderService,
+    repository: Repository,
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    set_order_status(repository, settings, order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, clock.now)
+    session, order = shop.session_with_order()
+    shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
 
     with pytest.raises(PaymentInProgress):
         sessions.expire(session.id)
@@ -154,11 +139,13 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
 
 
 def test_expire_after_the_deadline_with_the_payment_received_says_so(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    shop: Shop,
+    sessions: SessionService,
+    orders: OrderService,
+    clock: Any,
 ) -> None:
-    session = sessions.create({"expires_in": 300})
-    order = orders.create(order_body(checkoutSessionId=session.id))
-    set_order_status(repository, settings, order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, clock.now)
+    session, order = shop.session_with_order(expires_in=300)
+    shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
     clock.now += 301 * 1000
 
     with pytest.raises(PaymentInProgress):

@@ -14,7 +14,7 @@ from checkout.errors import IllegalOrderTransition, OrderNotFound
 from checkout.models.event import TX_LISTS, OrderEventRequest
 from checkout.models.order import OrderRecord
 from checkout.models.parsing import parse_model
-from checkout.repository import Repository, TransactionConflict
+from checkout.repository import Repository, StatusChange, TransactionConflict
 from checkout.retry import retry_on_contention
 from checkout.status import OrderStatus, order_sources_for
 
@@ -84,7 +84,7 @@ class OrderEventService:
             "purge_at": lifecycle.purge_at(now, 0, self.settings),
         }
 
-    def _order_change(self, event: OrderEventRequest, now: int) -> Any:
+    def _order_change(self, event: OrderEventRequest, now: int) -> StatusChange:
         extra: dict[str, object] = {}
         if_absent: dict[str, object] = {}
         lists: dict[str, list[object]] = {}

@@ -292,18 +292,8 @@ class Repository:
             for operation in item.values():
                 operation["TableName"] = self.table_name
                 operation["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        try:
-            with _translated_errors():
-                self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
-        except _TransactionCancelled as cancelled:
-            reasons = cancelled.reasons
-            failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
-            if not any(failed):
-                if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
-                    raise TransactionContention() from None
-                raise StorageUnavailable("The service is busy; please retry") from None
-            current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
-            raise TransactionConflict(failed, current) from None
+        with _translated_errors():
+            self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
 
     # the expiry job's index
     def due_open_sessions(
@@ -325,12 +315,6 @@ class Repository:
         return items, response.get("LastEvaluatedKey")
 
 
-class _TransactionCancelled(Exception):
-    def __init__(self, reasons: list[dict[str, Any]]) -> None:
-        super().__init__("transaction cancelled")
-        self.reasons = reasons
-
-
 @contextmanager
 def _translated_errors() -> Iterator[None]:
     """Maps DynamoDB error codes to the exceptions above (the only place that reads them)."""
@@ -343,9 +327,20 @@ def _translated_errors() -> Iterator[None]:
             raise WriteConflict(from_attributes(old) if old else None) from None
         if code == "TransactionCanceledException":
             reasons: Any = exc.response.get("CancellationReasons", [])
-            raise _TransactionCancelled(list(reasons)) from None
+            raise _cancellation(list(reasons)) from None
         if code == "TransactionConflictException":
             raise TransactionContention() from None
         if code in _RETRYABLE:
             raise StorageUnavailable("The service is busy; please retry") from None
         raise
+
+
+def _cancellation(reasons: list[dict[str, Any]]) -> Exception:
+    """What a cancelled transaction means, from its per-item reasons (ALL_OLD images included)."""
+    failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+    if any(failed):
+        current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
+        return TransactionConflict(failed, current)
+    if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+        return TransactionContention()  # lost to a concurrent transaction; nothing written
+    return StorageUnavailable("The service is busy; please retry")

@@ -49,7 +49,7 @@ class SessionService:
         )
         self.repository.put_session(
             {
-                **record.model_dump(exclude_none=True, mode="json"),
+                **record.to_item(),
                 "open_shard": open_shard(session_id, self.settings.open_shards),
                 # An abandoned session is purged even if the expiry job never ran.
                 "purge_at": lifecycle.purge_at(now, expires_at, self.settings),

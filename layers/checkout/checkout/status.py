@@ -40,12 +40,8 @@ SESSION_EDGES: dict[SessionStatus, frozenset[SessionStatus]] = {
 FINAL_SESSION_STATUSES = frozenset({SessionStatus.COMPLETE, SessionStatus.EXPIRED})
 
 
-def session_reachable(source: SessionStatus, target: SessionStatus) -> bool:
-    """True when `target` lies strictly ahead of `source` along the session's edges.
-
-    An order can skip steps (deposit straight to `executed`), so a session that is still `open`
-    may have to reach `complete` in one write; it passes through `processing` on the way.
-    """
+def _ahead(source: SessionStatus, target: SessionStatus) -> bool:
+    """True when `target` lies strictly ahead of `source` along the session's edges."""
     frontier = set(SESSION_EDGES[source])
     seen: set[SessionStatus] = set()
     while frontier:
@@ -57,9 +53,21 @@ def session_reachable(source: SessionStatus, target: SessionStatus) -> bool:
     return False
 
 
+# An order can skip steps (deposit straight to `executed`), so a session that is still `open`
+# may have to reach `complete` in one write; it passes through `processing` on the way.
+_SESSION_SOURCES = {
+    target: frozenset(source for source in SessionStatus if _ahead(source, target))
+    for target in SessionStatus
+}
+
+
+def session_reachable(source: SessionStatus, target: SessionStatus) -> bool:
+    return source in _SESSION_SOURCES[target]
+
+
 def session_sources_for(target: SessionStatus) -> frozenset[SessionStatus]:
     """The statuses a session may be in for a write that moves it to `target`."""
-    return frozenset(source for source in SessionStatus if session_reachable(source, target))
+    return _SESSION_SOURCES[target]
 
 
 def session_status_for_order(order_status: OrderStatus) -> SessionStatus:

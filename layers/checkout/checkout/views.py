@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkout.models.order import OrderDetails, OrderRecord
+from checkout.models.order import OrderDetails, OrderRecord, OrderResponse
 from checkout.models.session import SessionRecord, SessionResponse
 
 
@@ -18,7 +18,7 @@ def session_view(
 
 
 def order_view(record: OrderRecord) -> dict[str, Any]:
-    return order_details_view(record)["order"]  # type: ignore[no-any-return]
+    return OrderResponse.from_record(record).model_dump(mode="json")
 
 
 def order_details_view(record: OrderRecord) -> dict[str, Any]:

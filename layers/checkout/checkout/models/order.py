@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from checkout.models.record import StoredRecord
 from checkout.status import OrderStatus
 
 
@@ -17,10 +18,8 @@ class Transaction(BaseModel):
     createdAt: int  # noqa: N815 - epoch ms
 
 
-class OrderRecord(BaseModel):
+class OrderRecord(StoredRecord):
     """An order as stored in the table (item `ORDER#<id>` / `ORDER`)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     status: OrderStatus
@@ -50,13 +49,6 @@ class OrderRecord(BaseModel):
     relay_txs: list[Transaction] = Field(default_factory=list)
     execute_tx: Transaction | None = None
     refund_txs: list[Transaction] = Field(default_factory=list)
-
-    @classmethod
-    def from_item(cls, item: dict[str, Any]) -> OrderRecord:
-        return cls.model_validate({key: item[key] for key in cls.model_fields if key in item})
-
-    def to_item(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_none=True)
 
 
 class OrderResponse(BaseModel):

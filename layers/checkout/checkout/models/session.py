@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from checkout.clock import iso_from_ms
 from checkout.models.parsing import settings_from
+from checkout.models.record import StoredRecord
 from checkout.redirects import redirect_url_problem
 from checkout.status import SessionStatus
 
@@ -78,16 +78,14 @@ class CreateSessionRequest(BaseModel):
         return None if value is None else check_client_reference_id(value, "client_reference_id")
 
 
-class SessionRecord(BaseModel):
+class SessionRecord(StoredRecord):
     """A session as stored in the table (item `SESSION#<id>` / `SESSION`)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     status: SessionStatus
     success_url: str | None = None
     cancel_url: str | None = None
-    metadata: dict[str, str] = {}
+    metadata: dict[str, str] = Field(default_factory=dict)
     client_reference_id: str | None = None
     order_id: str | None = None
     expires_at: int  # epoch seconds
@@ -97,10 +95,6 @@ class SessionRecord(BaseModel):
 
     def is_past_deadline(self, now_ms: int) -> bool:
         return now_ms // 1000 >= self.expires_at
-
-    @classmethod
-    def from_item(cls, item: dict[str, Any]) -> SessionRecord:
-        return cls.model_validate({key: item[key] for key in cls.model_fields if key in item})
 
 
 class SessionResponse(BaseModel):
