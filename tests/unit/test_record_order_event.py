@@ -123,6 +123,18 @@ def test_the_same_status_again_only_appends_the_transaction(call: Call, order_id
     assert len(response.data["relayTxs"]) == 2
 
 
+def test_a_failed_refund_is_recorded_and_can_be_retried(call: Call, order_id: str) -> None:
+    post_event(call, event(order_id, "sending_token_from_vault", event_id="evt_d", transaction=TX))
+    post_event(call, event(order_id, "refunding", event_id="evt_r1"))
+
+    failed = post_event(call, event(order_id, "failure", event_id="evt_f"))
+    retried = post_event(call, event(order_id, "refunding", event_id="evt_r2"))
+
+    assert failed.status == 200
+    assert failed.data["order"]["status"] == "failure"
+    assert retried.data["order"]["status"] == "refunding"
+
+
 def test_a_refund_before_any_deposit_or_failure_is_a_409(call: Call, order_id: str) -> None:
     assert post_event(call, event(order_id, "refunding")).status == 409
 

@@ -81,6 +81,9 @@ def test_order_statuses_after_deposit_never_return_to_awaiting() -> None:
         (Order.RELAY, Order.EXPIRED, False),  # only an order awaiting deposit expires
         (Order.EXECUTING, Order.FAILURE, True),
         (Order.EXECUTED, Order.FAILURE, False),
+        (Order.REFUNDING, Order.FAILURE, True),  # failure from any non-final status
+        (Order.REFUNDED, Order.FAILURE, False),
+        (Order.EXPIRED, Order.FAILURE, False),
         (Order.FAILURE, Order.REFUNDING, True),
         (Order.EXPIRED, Order.REFUNDING, True),  # a late deposit must be returned
         (Order.RELAY, Order.REFUNDING, True),

@@ -111,7 +111,8 @@ def _order_sources(target: OrderStatus) -> frozenset[OrderStatus]:
     if target == OrderStatus.EXPIRED:
         return AWAITING_DEPOSIT
     if target == OrderStatus.FAILURE:
-        return AWAITING_DEPOSIT | _IN_FLIGHT
+        # Any non-final status: a refund can fail too (and then be retried from `failure`).
+        return AWAITING_DEPOSIT | _IN_FLIGHT | frozenset({OrderStatus.REFUNDING})
     if target == OrderStatus.REFUNDING:
         # After a deposit (failure included), or a late deposit on an expired order: the
         # buyer's money must find its way back.
