@@ -12,9 +12,9 @@ QUERY = {"include": frozenset({"order"})}
 
 def get_checkout_session(request: ApiRequest) -> Ok:
     request.only_query(QUERY)
-    session, order = session_service().get(request.path_parameter("id"))
-    view = session_view(session, order, include_order=request.query.get("include") == "order")
-    return Ok("Checkout session retrieved", view)
+    include_order = request.query.get("include") == "order"
+    session, order = session_service().get(request.path_parameter("id"), include_order=include_order)
+    return Ok("Checkout session retrieved", session_view(session, order, include_order=include_order))
 
 
 handler = http_handler(get_checkout_session)

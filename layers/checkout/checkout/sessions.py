@@ -16,7 +16,13 @@ from checkout.models.session import CreateSessionRequest, SessionRecord
 from checkout.redirects import resolve_redirect_url
 from checkout.repository import Repository, StatusChange, TransactionConflict, WriteConflict
 from checkout.retry import retry_on_contention
-from checkout.status import OrderStatus, SessionStatus, session_reachable, session_status_for_order
+from checkout.status import (
+    FINAL_SESSION_STATUSES,
+    OrderStatus,
+    SessionStatus,
+    session_reachable,
+    session_status_for_order,
+)
 
 _MAX_ATTEMPTS = 3  # re-decide after a lost race; each attempt is a fresh conditional write
 
@@ -58,18 +64,21 @@ class SessionService:
         return record
 
     # --- read ----------------------------------------------------------------------------
-    def get(self, session_id: str) -> tuple[SessionRecord, OrderRecord | None]:
+    def get(self, session_id: str, *, include_order: bool = True) -> tuple[SessionRecord, OrderRecord | None]:
         """The session with its status synced from its order and the clock (stored if changed),
-        and its linked order (or None)."""
+        and its linked order when `include_order` (else None).
+
+        A final session cannot be moved by its order, so its order is read only when asked for."""
         record = self._load(session_id)
-        order = self._order(record.order_id)
+        needs_order = include_order or record.status not in FINAL_SESSION_STATUSES
+        order = self._order(record.order_id) if needs_order else None
         if order is not None:
             record = self.sync_from_order(record, order.status)
         if record.status == SessionStatus.OPEN and record.is_past_deadline(self.clock()):
             record = self._expire(record, by_clock=True)
-            if order is not None and record.status == SessionStatus.EXPIRED:
+            if include_order and order is not None and record.status == SessionStatus.EXPIRED:
                 order = self._order(order.id)  # expired with the session, in the same transaction
-        return record, order
+        return record, order if include_order else None
 
     def sync_from_order(self, record: SessionRecord, order_status: OrderStatus) -> SessionRecord:
         """Moves the session to where its order's status says it should be, if that is ahead."""
