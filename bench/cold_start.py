@@ -34,7 +34,7 @@ module.handler
 """
 
 
-_WITH_CLIENT = "\nfrom checkout.repository import default_client\ndefault_client()\n"
+_WITH_CLIENT = "\nfrom checkout.adapters.dynamodb.client import default_client\ndefault_client()\n"
 
 
 @dataclass(frozen=True)

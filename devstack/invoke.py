@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from checkout.signatures import HEADER, signature_header
+from checkout.web.signatures import HEADER, signature_header
 from devstack.lambda_runtime import context_for, load_handler
 from devstack.settings import apply_local_environment
 from devstack.template import functions

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from checkout.signatures import HEADER, signature_header
+from checkout.web.signatures import HEADER, signature_header
 from devstack.settings import setting
 
 SUCCESS = [("sending_token_from_vault", "deposit"), ("executing", "relay"), ("executed", "execute")]

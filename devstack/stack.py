@@ -9,7 +9,7 @@ from pathlib import Path
 
 import boto3
 
-from checkout import services
+from checkout import composition
 from devstack.dynamodb_local import DevstackError, DynamoDBLocal, port_open
 from devstack.gateway import Gateway, GatewayServer, serve
 from devstack.scheduler import Scheduler
@@ -68,7 +68,7 @@ class LocalStack:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb_local.endpoint
         for spec in specs:
             apply_local_environment(spec)
-        services.reset()
+        composition.reset()
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb", endpoint_url=self.dynamodb_local.endpoint)
         create_table(dynamodb, self.config.table_name)

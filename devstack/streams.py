@@ -34,7 +34,23 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
     """A GetRecords record as Lambda delivers it: JSON-safe, with its source ARN."""
     out: dict[str, Any] = json.loads(json.dumps(record, default=_json_default))
     out["eventSourceARN"] = stream_arn
+    for image in ("NewImage", "OldImage"):
+        if image in out.get("dynamodb", {}):
+            out["dynamodb"][image] = {k: _repaired(v) for k, v in out["dynamodb"][image].items()}
     return out
+
+
+def _repaired(attribute: Any) -> Any:
+    """botocore's parse of GetRecords turns an empty map `{"M": {}}` into `{}`; Lambda delivers
+    `{"M": {}}`, so the records are put back in Lambda's shape here."""
+    if attribute == {}:
+        return {"M": {}}
+    ((kind, value),) = attribute.items()
+    if kind == "M":
+        return {"M": {k: _repaired(v) for k, v in value.items()}}
+    if kind == "L":
+        return {"L": [_repaired(v) for v in value]}
+    return attribute
 
 
 def _json_default(value: Any) -> Any:

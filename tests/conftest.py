@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from checkout import services
+from checkout import composition
 
 
 @pytest.fixture
 def clean_services() -> Iterator[None]:
-    services.reset()
+    composition.reset()
     yield
-    services.reset()
+    composition.reset()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from checkout.composition import session_service
 from checkout.observability import count
-from checkout.services import session_service
-from checkout.views import session_view
+from checkout.requests.sessions import CreateSessionRequest
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
+from checkout.web.views import session_view
 
 
 def create_checkout_session(request: ApiRequest) -> Ok:
-    session = session_service().create(request.json_object())
+    session = session_service().create(request.parsed(CreateSessionRequest))
     count("CheckoutSessionCreated")
     return Ok("Checkout session created", session_view(session))
 

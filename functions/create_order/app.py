@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from checkout.composition import order_service
 from checkout.observability import count
-from checkout.services import order_service
-from checkout.views import order_view
+from checkout.requests.orders import CreateOrderRequest
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
+from checkout.web.views import order_view
 
 
 def create_order(request: ApiRequest) -> Ok:
-    order = order_service().create(request.json_object())
+    order = order_service().create(request.parsed(CreateOrderRequest))
     count("OrderCreated")
     return Ok("Order created", order_view(order))
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from checkout.composition import session_service
 from checkout.observability import count
-from checkout.services import session_service
-from checkout.views import session_view
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
+from checkout.web.views import session_view
 
 
 def expire_checkout_session(request: ApiRequest) -> Ok:

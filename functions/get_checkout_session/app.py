@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checkout.services import session_service
-from checkout.views import session_view
+from checkout.composition import session_service
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
+from checkout.web.views import session_view
 
 QUERY = {"include": frozenset({"order"})}
 

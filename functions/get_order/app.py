@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from checkout.services import order_service
-from checkout.views import order_details_view
+from checkout.composition import order_service
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
+from checkout.web.views import order_details_view
 
 
 def get_order(request: ApiRequest) -> Ok:

@@ -9,17 +9,20 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from checkout.clock import now_ms
-from checkout.config import get_settings
+from checkout.adapters.dynamodb.stream import order_status_change
+from checkout.composition import repository
+from checkout.domain.clock import now_ms
+from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
-from checkout.services import repository
-from checkout.sync import sync_session_from_stream_record
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def sync_record(record: DynamoDBRecord) -> None:
-    moved = sync_session_from_stream_record(record.raw_event, repository(), get_settings(), now_ms())
+    change = order_status_change(record)
+    if change is None:
+        return
+    moved = follow_order_change(change, repository(), now_ms())
     if moved is not None:
         count(f"CheckoutSession{moved.value.title()}")
 

@@ -57,7 +57,7 @@ def test_a_processing_session_past_its_deadline_stays_processing(api: httpx.Clie
 def job_on_stack(stack: RunningStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The real `expire_sessions` handler in this process, on the stack's DynamoDB Local, so a
     test can fire it at the exact moment it wants (the stack's scheduler keeps running too)."""
-    from checkout import services
+    from checkout import composition
 
     monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{stack.dynamodb_port}")
@@ -67,9 +67,9 @@ def job_on_stack(stack: RunningStack, monkeypatch: pytest.MonkeyPatch) -> Iterat
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    services.reset()
+    composition.reset()
     yield
-    services.reset()
+    composition.reset()
 
 
 def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from checkout.signatures import HEADER, signature_header
+from checkout.web.signatures import HEADER, signature_header
 from tests.integration.conftest import ORDER_EVENTS_SECRET, stored_item, wait_for
 from tests.integration.test_orders_over_http import new_session, order_body
 

@@ -1,1 +1,1 @@
-"""HTTP glue: request parsing, the response envelope, error mapping, the Lambda handler."""
+"""Transport: requests, signatures, the envelope, error mapping, wire views, the Lambda handler."""

@@ -1,10 +1,40 @@
-"""The one place that maps domain exceptions to HTTP answers."""
+"""Transport errors (the body and the route), and the one table that maps every error to its
+HTTP answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checkout import errors
+from checkout.domain import errors
+
+
+# --- transport errors: raised in web/, before the domain is involved ----------------------------
+class MalformedJson(errors.CheckoutError):
+    """The body is not parseable JSON."""
+
+
+class BodyNotObject(errors.CheckoutError):
+    """The body is JSON but not an object."""
+
+
+class BodyTooLarge(errors.CheckoutError):
+    """The body exceeds the size limit."""
+
+
+class UnsupportedMediaType(errors.CheckoutError):
+    """A body was sent with a content type other than JSON."""
+
+
+class RouteNotFound(errors.CheckoutError):
+    """No route for the path."""
+
+
+class MethodNotAllowed(errors.CheckoutError):
+    """The path exists, the method does not."""
+
+
+class InvalidSignature(errors.CheckoutError):
+    """The `Checkout-Signature` header is missing, malformed, stale or wrong."""
 
 
 @dataclass(frozen=True)
@@ -19,12 +49,12 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.InvalidParameter: HttpError(400, INVALID, "parameter_invalid"),
     errors.UnknownParameter: HttpError(400, INVALID, "parameter_unknown"),
     errors.MissingParameter: HttpError(400, INVALID, "parameter_missing"),
-    errors.MalformedJson: HttpError(400, INVALID, "invalid_json"),
-    errors.BodyNotObject: HttpError(400, INVALID, "invalid_body"),
-    errors.BodyTooLarge: HttpError(413, INVALID, "body_too_large"),
-    errors.UnsupportedMediaType: HttpError(415, INVALID, "unsupported_media_type"),
-    errors.RouteNotFound: HttpError(404, INVALID, "route_not_found"),
-    errors.MethodNotAllowed: HttpError(405, INVALID, "method_not_allowed"),
+    MalformedJson: HttpError(400, INVALID, "invalid_json"),
+    BodyNotObject: HttpError(400, INVALID, "invalid_body"),
+    BodyTooLarge: HttpError(413, INVALID, "body_too_large"),
+    UnsupportedMediaType: HttpError(415, INVALID, "unsupported_media_type"),
+    RouteNotFound: HttpError(404, INVALID, "route_not_found"),
+    MethodNotAllowed: HttpError(405, INVALID, "method_not_allowed"),
     errors.SessionNotFound: HttpError(404, INVALID, "resource_missing"),
     errors.SessionNotOpen: HttpError(400, INVALID, "session_not_open"),
     errors.SessionNotFoundForOrder: HttpError(400, INVALID, "session_not_found"),
@@ -32,7 +62,7 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.PaymentInProgress: HttpError(400, INVALID, "payment_in_progress"),
     errors.OrderNotFound: HttpError(404, INVALID, "resource_missing"),
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
-    errors.InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
+    InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
 }
 INTERNAL = HttpError(500, "api_error", "internal_error")

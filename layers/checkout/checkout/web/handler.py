@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from checkout.errors import CheckoutError
+from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
 from checkout.web.envelope import error_body, success_body
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from checkout.errors import BodyNotObject, BodyTooLarge, InvalidParameter, MalformedJson, UnsupportedMediaType
+from pydantic import BaseModel
+
+from checkout.config import get_settings
+from checkout.domain.errors import InvalidParameter
+from checkout.requests.parsing import parse_model
+from checkout.web.errors import BodyNotObject, BodyTooLarge, MalformedJson, UnsupportedMediaType
 
 MAX_BODY_BYTES = 64 * 1024
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,10 @@ class ApiRequest:
 
     def path_parameter(self, name: str) -> str:
         return self.path_parameters.get(name, "")
+
+    def parsed(self, model: type[ModelT]) -> ModelT:
+        """The body validated into `model`; every failure is a 4xx naming what is wrong."""
+        return parse_model(model, self.json_object(), get_settings())
 
     def json_object(self) -> dict[str, Any]:
         """The body as a JSON object; an empty body is `{}`. Each failure has its own 4xx."""

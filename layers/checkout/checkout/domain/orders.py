@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
-from checkout import lifecycle
-from checkout.addresses import deposit_address
-from checkout.clock import now_ms as system_now_ms
 from checkout.config import Settings
-from checkout.errors import (
+from checkout.domain.addresses import deposit_address
+from checkout.domain.clock import now_ms as system_now_ms
+from checkout.domain.errors import (
     InvalidParameter,
     OrderNotFound,
     SessionAlreadyHasOrder,
     SessionNotFoundForOrder,
     SessionNotOpen,
 )
-from checkout.keys import is_uuid4, new_id
-from checkout.models.order import OrderRecord
-from checkout.models.order_request import CreateOrderRequest
-from checkout.models.parsing import parse_model
-from checkout.models.session import SessionRecord
-from checkout.onramp import OnrampUnavailable, coinbase_one_click_buy_url
-from checkout.repository import Repository, TransactionConflict
-from checkout.retry import retry_on_contention
-from checkout.status import OrderStatus, SessionStatus
+from checkout.domain.ids import is_uuid4, new_id
+from checkout.domain.onramp import OnrampUnavailable, coinbase_one_click_buy_url
+from checkout.domain.ports import AlreadyLinked, Linked, Missing, NotLinkable, Repository
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.requests.orders import CreateOrderRequest
 
 SESSION_PARAM = "checkoutSessionId"
 
@@ -37,48 +32,39 @@ class OrderService:
         self.settings = settings
         self.clock = clock
 
-    def create(self, body: Mapping[str, Any]) -> OrderRecord:
-        request = parse_model(CreateOrderRequest, body, {"settings": self.settings})
-        order_id = new_id()
-        if request.checkoutSessionId is None:
-            record = self._new_record(order_id, request, session=None)
-            self.repository.put_order(record.to_item())
-            return record
-        return retry_on_contention(
-            lambda: self._create_linked(order_id, request, request.checkoutSessionId or "")
-        )
+    def create(self, request: CreateOrderRequest) -> OrderRecord:
+        if request.checkout_session_id is None:
+            order = self._new_order(new_id(), request, session=None)
+            self.repository.put_order(order)
+            return order
+        return self._create_linked(request, request.checkout_session_id)
 
     def get(self, order_id: str) -> OrderRecord:
-        item = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
-        if item is None:
+        order = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
+        if order is None:
             raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
-        return OrderRecord.from_item(item)
+        return order
 
-    # --- internals -----------------------------------------------------------------------
-    def _create_linked(self, order_id: str, request: CreateOrderRequest, session_id: str) -> OrderRecord:
-        """Reads the session for its deadline and redirect URL, then puts the order and links
-        it in one transaction whose conditions (not the read) decide the outcome."""
-        item = self.repository.get_session(session_id)
-        if item is None:
+    def _create_linked(self, request: CreateOrderRequest, session_id: str) -> OrderRecord:
+        """Reads the session for its deadline and redirect URL, then stores the order and links it
+        in one write whose conditions (not the read) decide the outcome."""
+        session = self.repository.get_session(session_id)
+        if session is None:
             raise _session_not_found()
-        session = SessionRecord.from_item(item)
         _raise_unless_linkable(session, self.clock())
-        record = self._new_record(order_id, request, session)
-        try:
-            self.repository.link_order(
-                record.to_item(), lifecycle.link_order(session_id, order_id, record.created_at)
-            )
-        except TransactionConflict as conflict:
-            if not conflict.failed[1]:
-                raise  # the order put itself failed: a UUID collision, never expected
-            current = conflict.current[1]
-            if current is None:
-                raise _session_not_found() from None
-            _raise_unless_linkable(SessionRecord.from_item(current), record.created_at)
-            raise SessionNotOpen("Checkout session is not open", param=SESSION_PARAM) from None
-        return record
+        order = self._new_order(new_id(), request, session)
+        match self.repository.link_order(order):
+            case Linked():
+                return order
+            case AlreadyLinked():
+                raise _already_has_order()
+            case NotLinkable(current=current):
+                _raise_unless_linkable(current, order.created_at)
+                raise SessionNotOpen("Checkout session is not open", param=SESSION_PARAM)
+            case Missing():
+                raise _session_not_found()
 
-    def _new_record(
+    def _new_order(
         self, order_id: str, request: CreateOrderRequest, session: SessionRecord | None
     ) -> OrderRecord:
         now = self.clock()
@@ -99,8 +85,8 @@ class OrderService:
                 buy_url = coinbase_one_click_buy_url(
                     self.settings,
                     deposit_address=address,
-                    chain_id=request.srcChain,
-                    amount_base_units=request.srcAmount,
+                    chain_id=request.src_chain,
+                    amount_base_units=request.src_amount,
                     payment_method=request.onramp.payment_method,
                     country=request.onramp.country,
                     redirect_url=session.success_url if session else None,
@@ -113,22 +99,22 @@ class OrderService:
             # deposit like crypto ones; `waiting_stripe_payment` is for card-processor vendors.
             status=OrderStatus.SCANNING_DEPOSIT_TRANSACTION,
             type=request.type,
-            recipient_address=request.recipientAddress,
+            recipient_address=request.recipient_address,
             global_address=address,
-            src_chain=request.srcChain,
-            dst_chain=request.dstChain,
-            src_token_address=request.srcTokenAddress,
-            dst_token_address=request.dstTokenAddress,
-            src_amount=request.srcAmount,
+            src_chain=request.src_chain,
+            dst_chain=request.dst_chain,
+            src_token_address=request.src_token_address,
+            dst_token_address=request.dst_token_address,
+            src_amount=request.src_amount,
             payload=request.payload or {},
             metadata=request.metadata or {},
             onramp_metadata=onramp_metadata,
             one_click_buy_url=buy_url,
             checkout_session_id=session.id if session else None,
             session_expires_at=session.expires_at if session else None,
-            creator_address=request.creatorAddress,
-            partner_id=request.partnerId,
-            client_reference_id=request.clientReferenceId,
+            creator_address=request.creator_address,
+            partner_id=request.partner_id,
+            client_reference_id=request.client_reference_id,
             created_at=now,
             updated_at=now,
             expired_at=deadline,
@@ -139,10 +125,14 @@ def _session_not_found() -> SessionNotFoundForOrder:
     return SessionNotFoundForOrder("Checkout session not found", param=SESSION_PARAM)
 
 
+def _already_has_order() -> SessionAlreadyHasOrder:
+    return SessionAlreadyHasOrder("Checkout session already has an order", param=SESSION_PARAM)
+
+
 def _raise_unless_linkable(session: SessionRecord, now_ms: int) -> None:
     """400 unless open and before its deadline; 409 when another order got there first."""
     if session.order_id is not None:
-        raise SessionAlreadyHasOrder("Checkout session already has an order", param=SESSION_PARAM)
+        raise _already_has_order()
     if session.status != SessionStatus.OPEN:
         raise SessionNotOpen(f"Checkout session is {session.status}, not open", param=SESSION_PARAM)
     if session.is_past_deadline(now_ms):

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from checkout.errors import InvalidSignature
+from checkout.config import get_settings
+from checkout.web.errors import InvalidSignature
+from checkout.web.request import ApiRequest
+
+T = TypeVar("T")
 
 HEADER = "checkout-signature"
 
@@ -56,3 +62,22 @@ def verify(header: str | None, body: bytes, secrets: Iterable[str], now_s: int, 
             matched |= hmac.compare_digest(candidate.encode(), good.encode())
     if not matched:
         raise InvalidSignature("Checkout-Signature does not match")
+
+
+def signed(
+    endpoint: Callable[[ApiRequest], T], secrets: Callable[[], Iterable[str]]
+) -> Callable[[ApiRequest], T]:
+    """Wraps an endpoint so that it runs only for a request whose raw body carries a valid
+    `Checkout-Signature`; nothing is parsed before that."""
+
+    def verified(request: ApiRequest) -> T:
+        verify(
+            request.headers.get(HEADER),
+            request.body,
+            secrets(),
+            time.time_ns() // 1_000_000_000,
+            get_settings().signature_tolerance_seconds,
+        )
+        return endpoint(request)
+
+    return verified

@@ -1,4 +1,4 @@
-"""Domain exceptions. They say what went wrong; `checkout.http.errors` decides the HTTP answer."""
+"""Domain exceptions. They say what went wrong; `checkout.web.errors` decides each surface's answer."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ class CheckoutError(Exception):
         self.param = param
 
 
-# --- request shape ---------------------------------------------------------------------------
+# --- request values --------------------------------------------------------------------------
 class InvalidParameter(CheckoutError):
     """A field has the wrong type or value."""
 
@@ -23,30 +23,6 @@ class UnknownParameter(CheckoutError):
 
 class MissingParameter(CheckoutError):
     """A required field is absent."""
-
-
-class MalformedJson(CheckoutError):
-    """The body is not parseable JSON."""
-
-
-class BodyNotObject(CheckoutError):
-    """The body is JSON but not an object."""
-
-
-class BodyTooLarge(CheckoutError):
-    """The body exceeds the size limit."""
-
-
-class UnsupportedMediaType(CheckoutError):
-    """A body was sent with a content type other than JSON."""
-
-
-class RouteNotFound(CheckoutError):
-    """No route for the path (raised by the gateway)."""
-
-
-class MethodNotAllowed(CheckoutError):
-    """The path exists, the method does not."""
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -66,6 +42,10 @@ class SessionAlreadyHasOrder(CheckoutError):
     """Another order won the race to link to the session."""
 
 
+class PaymentInProgress(CheckoutError):
+    """The session's payment was received, so it can no longer be expired by hand."""
+
+
 # --- orders ----------------------------------------------------------------------------------
 class OrderNotFound(CheckoutError):
     """No order with that id."""
@@ -75,15 +55,6 @@ class IllegalOrderTransition(CheckoutError):
     """The order's state machine does not allow the reported status change."""
 
 
-class PaymentInProgress(CheckoutError):
-    """The session's payment was received, so it can no longer be expired by hand."""
-
-
-# --- ingress ---------------------------------------------------------------------------------
-class InvalidSignature(CheckoutError):
-    """The `Checkout-Signature` header is missing, malformed, stale or wrong."""
-
-
 # --- infrastructure --------------------------------------------------------------------------
 class StorageUnavailable(CheckoutError):
-    """The table throttled or was unreachable; the caller may retry."""
+    """The store throttled or was unreachable; the caller may retry."""

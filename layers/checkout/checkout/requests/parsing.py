@@ -1,4 +1,9 @@
-"""Turns pydantic validation failures into the domain's parameter errors, one clear message each."""
+"""Validates a decoded body into a request model; each failure becomes one clear parameter error.
+
+Validators state a problem relative to their field (`problem("must be a UUID")`); the message
+names the field by its wire name (`checkoutSessionId must be a UUID`), so one rule serves every
+field it is attached to, whatever the surface's casing.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError, ValidationInfo
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from checkout.config import Settings
-from checkout.errors import CheckoutError, InvalidParameter, MissingParameter, UnknownParameter
+from checkout.domain.errors import CheckoutError, InvalidParameter, MissingParameter, UnknownParameter
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+FIELD_PROBLEM = "field_problem"
 _TYPE_NAMES = {
     "int_type": "an integer",
     "int_from_float": "an integer",
@@ -26,11 +32,14 @@ _TYPE_NAMES = {
 }
 
 
-def parse_model(
-    model: type[ModelT], data: Mapping[str, Any], context: Mapping[str, Any] | None = None
-) -> ModelT:
+def problem(text: str) -> PydanticCustomError:
+    """A validation failure worded after the field's name: `problem("must be a UUID")`."""
+    return PydanticCustomError(FIELD_PROBLEM, text)
+
+
+def parse_model(model: type[ModelT], data: Mapping[str, Any], settings: Settings) -> ModelT:
     try:
-        return model.model_validate(data, context=dict(context or {}))
+        return model.model_validate(data, context={"settings": settings})
     except ValidationError as exc:
         raise _domain_error(exc.errors()[0]) from None
 
@@ -50,6 +59,8 @@ def _param(error: ErrorDetails) -> str:
 def _domain_error(error: ErrorDetails) -> CheckoutError:
     param = _param(error)
     kind = error["type"]
+    if kind == FIELD_PROBLEM:
+        return InvalidParameter(f"{param} {error['msg']}", param=param)
     if kind == "extra_forbidden":
         return UnknownParameter(f"Unknown parameter: {param}", param=param)
     if kind == "missing":

@@ -1,0 +1,1 @@
+"""The only code that speaks DynamoDB: attribute names, expressions, keys and error codes."""

@@ -1,0 +1,50 @@
+"""Domain records <-> table items: the keys and bookkeeping attributes live only here."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from checkout.adapters.dynamodb.keys import event_key, open_shard, order_key, session_key
+from checkout.config import Settings
+from checkout.domain.ports import OrderProgress
+from checkout.domain.records import OrderRecord, Record, SessionRecord
+
+RecordT = TypeVar("RecordT", bound=Record)
+SECONDS_PER_DAY = 86_400
+
+
+def purge_at(final_at_ms: int, deadline_s: int, settings: Settings) -> int:
+    """TTL epoch seconds: retention after the item became final or after its deadline, whichever is later."""
+    return max(final_at_ms // 1000, deadline_s) + settings.session_retention_days * SECONDS_PER_DAY
+
+
+def record_from_item(model: type[RecordT], item: dict[str, Any]) -> RecordT:
+    return model.model_validate({key: item[key] for key in model.model_fields if key in item})
+
+
+def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
+    return {
+        **session.model_dump(mode="json", exclude_none=True),
+        **session_key(session.id),
+        "entity": "session",
+        # While open, the session is listed in the expiry index ...
+        "open_shard": open_shard(session.id, settings.open_shards),
+        # ... and purged even if the expiry job never ran.
+        "purge_at": purge_at(session.created_at, session.expires_at, settings),
+    }
+
+
+def order_item(order: OrderRecord) -> dict[str, Any]:
+    return {**order.model_dump(mode="json", exclude_none=True), **order_key(order.id), "entity": "order"}
+
+
+def event_item(progress: OrderProgress, settings: Settings) -> dict[str, Any]:
+    return {
+        **event_key(progress.event_id),
+        "entity": "event",
+        "id": progress.event_id,
+        "order_id": progress.order_id,
+        "status": progress.status.value,
+        "received_at": progress.received_at,
+        "purge_at": purge_at(progress.received_at, 0, settings),  # the replay window
+    }

@@ -1,0 +1,29 @@
+"""Single-table key layout (DESIGN 4) and the open-sessions index's shards."""
+
+from __future__ import annotations
+
+import uuid
+
+OPEN_SESSIONS_INDEX = "open-sessions-by-expiry"
+_OPEN_SHARD_PREFIX = "OPEN#"
+
+
+def session_key(session_id: str) -> dict[str, str]:
+    return {"pk": f"SESSION#{session_id}", "sk": "SESSION"}
+
+
+def order_key(order_id: str) -> dict[str, str]:
+    return {"pk": f"ORDER#{order_id}", "sk": "ORDER"}
+
+
+def event_key(event_id: str) -> dict[str, str]:
+    return {"pk": f"EVENT#{event_id}", "sk": "EVENT"}
+
+
+def open_shard(session_id: str, shard_count: int) -> str:
+    """Spreads open sessions over `shard_count` index partitions, stably per session."""
+    return f"{_OPEN_SHARD_PREFIX}{uuid.UUID(session_id).int % shard_count}"
+
+
+def all_open_shards(shard_count: int) -> list[str]:
+    return [f"{_OPEN_SHARD_PREFIX}{index}" for index in range(shard_count)]

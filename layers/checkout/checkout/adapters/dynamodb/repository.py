@@ -1,0 +1,298 @@
+"""`Repository` on DynamoDB: every intention is one conditional write or one transaction.
+
+A failed condition comes back with the item as it is now (`ReturnValuesOnConditionCheckFailure=
+ALL_OLD`), which is how each outcome is told apart without a second read. A transaction that loses
+to a concurrent one on the same items wrote nothing, so it is retried as is: its conditions, not
+the retry, decide.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from checkout.adapters.dynamodb import conditional_writes as writes
+from checkout.adapters.dynamodb.client import default_client
+from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
+from checkout.adapters.dynamodb.items import event_item, order_item, record_from_item, session_item
+from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX, all_open_shards, order_key, session_key
+from checkout.config import Settings
+from checkout.domain.errors import StorageUnavailable
+from checkout.domain.ports import (
+    AlreadyLinked,
+    DueSession,
+    Duplicate,
+    EventOutcome,
+    Expired,
+    ExpiryOutcome,
+    ExpiryReason,
+    ExpiryTarget,
+    FollowOutcome,
+    Illegal,
+    Linked,
+    LinkOutcome,
+    LostRace,
+    Missing,
+    Moved,
+    NotLinkable,
+    OrderProgress,
+    PaymentReceived,
+    Recorded,
+    Unmoved,
+)
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.status import OrderStatus, SessionStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+_RETRYABLE = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+    }
+)
+_CONTENTION_ATTEMPTS = 8
+
+
+class DynamoDBRepository:
+    def __init__(self, table_name: str, settings: Settings, client: DynamoDBClient | None = None) -> None:
+        self.table_name = table_name
+        self.settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = default_client()
+        return self._client
+
+    # --- reads -------------------------------------------------------------------------------
+    def get_session(self, session_id: str) -> SessionRecord | None:
+        item = self._get(session_key(session_id))
+        return None if item is None else record_from_item(SessionRecord, item)
+
+    def get_order(self, order_id: str) -> OrderRecord | None:
+        item = self._get(order_key(order_id))
+        return None if item is None else record_from_item(OrderRecord, item)
+
+    def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
+        for shard in all_open_shards(self.settings.open_shards):
+            start_key: dict[str, Any] | None = None
+            while True:
+                request: dict[str, Any] = {
+                    "TableName": self.table_name,
+                    "IndexName": OPEN_SESSIONS_INDEX,
+                    "KeyConditionExpression": "open_shard = :shard AND expires_at <= :now",
+                    "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now_s)}},
+                    "Limit": page_size,
+                }
+                if start_key:
+                    request["ExclusiveStartKey"] = start_key
+                with _translated_errors():
+                    response = self.client.query(**request)
+                items = [from_attributes(item) for item in response.get("Items", [])]
+                yield [DueSession(str(i["id"]), int(i["expires_at"]), i.get("order_id")) for i in items]
+                start_key = response.get("LastEvaluatedKey")
+                if not start_key:
+                    break
+
+    # --- creates -----------------------------------------------------------------------------
+    def put_session(self, session: SessionRecord) -> None:
+        self._put_new(session_item(session, self.settings))
+
+    def put_order(self, order: OrderRecord) -> None:
+        self._put_new(order_item(order))
+
+    def link_order(self, order: OrderRecord) -> LinkOutcome:
+        session_id = order.checkout_session_id
+        if session_id is None:
+            raise ValueError("link_order needs an order with a checkout session")
+        link = writes.link_session(session_id, order.id, order.created_at)
+        put = {"Item": to_attributes(order_item(order)), "ConditionExpression": "attribute_not_exists(pk)"}
+        cancelled = self._transact([{"Put": put}, {"Update": link.render()}])
+        if cancelled is None:
+            return Linked()
+        if not cancelled.failed[1]:
+            raise RuntimeError("order id collision")  # the order put itself failed: a fresh UUID, never
+        current = cancelled.record(1, SessionRecord)
+        if current is None:
+            return Missing()
+        return AlreadyLinked(current) if current.order_id is not None else NotLinkable(current)
+
+    # --- status changes ----------------------------------------------------------------------
+    def expire_session(self, target: ExpiryTarget, reason: ExpiryReason, now_ms: int) -> ExpiryOutcome:
+        session = writes.expire_session(
+            target.session_id,
+            target.expires_at,
+            target.order_id,
+            reason is ExpiryReason.CLOCK,
+            now_ms,
+            self.settings,
+        )
+        if target.order_id is None:
+            try:
+                self._update(session)
+            except _ConditionFailed as failed:
+                return (
+                    Missing()
+                    if failed.current is None
+                    else LostRace(record_from_item(SessionRecord, failed.current))
+                )
+            return Expired(now_ms)
+        order = writes.expire_awaiting_order(target.order_id, target.expires_at, now_ms, self.settings)
+        cancelled = self._transact([{"Update": session.render()}, {"Update": order.render()}])
+        if cancelled is None:
+            return Expired(now_ms)
+        if cancelled.failed[0]:
+            current = cancelled.record(0, SessionRecord)
+            return Missing() if current is None else LostRace(current)
+        return PaymentReceived()
+
+    def follow_order(
+        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+    ) -> FollowOutcome:
+        change = writes.move_session(session_id, session_expires_at, target, now_ms, self.settings)
+        try:
+            return Moved(record_from_item(SessionRecord, self._update(change)))
+        except _ConditionFailed as failed:
+            return (
+                Missing()
+                if failed.current is None
+                else Unmoved(record_from_item(SessionRecord, failed.current))
+            )
+
+    def record_order_event(self, progress: OrderProgress) -> EventOutcome:
+        event = {
+            "Item": to_attributes(event_item(progress, self.settings)),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        change = writes.progress_order(progress, self.settings)
+        cancelled = self._transact([{"Put": event}, {"Update": change.render()}])
+        if cancelled is None:
+            return Recorded()
+        if cancelled.failed[0]:
+            return Duplicate()
+        current = cancelled.current[1]
+        return Missing() if current is None else Illegal(OrderStatus(current["status"]))
+
+    # --- DynamoDB calls ----------------------------------------------------------------------
+    def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
+        with _translated_errors():
+            response = self.client.get_item(
+                TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True
+            )
+        item = response.get("Item")
+        return None if item is None else from_attributes(item)
+
+    def _put_new(self, item: Mapping[str, Any]) -> None:
+        with _translated_errors():
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=to_attributes(item),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+
+    def _update(self, change: writes.StatusChange) -> dict[str, Any]:
+        """One conditional update; the new item, or `_ConditionFailed` with the current one."""
+        with _translated_errors():
+            response = self.client.update_item(
+                TableName=self.table_name,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **change.render(),
+            )
+        return from_attributes(response["Attributes"])
+
+    def _transact(self, items: list[dict[str, Any]]) -> _Cancelled | None:
+        """Runs the transaction; None when it committed, else which conditions failed and why."""
+        for item in items:
+            for operation in item.values():
+                operation["TableName"] = self.table_name
+                operation["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return _retry_on_contention(lambda: self._transact_once(items))
+
+    def _transact_once(self, items: list[dict[str, Any]]) -> _Cancelled | None:
+        try:
+            with _translated_errors():
+                self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except _TransactionCancelled as cancelled:
+            return cancelled.outcome
+        return None
+
+
+# --- error translation (the only place that reads DynamoDB error codes) --------------------------
+class _ConditionFailed(Exception):
+    def __init__(self, current: dict[str, Any] | None) -> None:
+        super().__init__("condition failed")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class _Cancelled:
+    """A transaction cancelled by failed conditions: per item, whether its own condition failed
+    and (then) the item as it was."""
+
+    failed: list[bool]
+    current: list[dict[str, Any] | None]
+
+    def record(self, index: int, model: type[SessionRecord]) -> SessionRecord | None:
+        item = self.current[index]
+        return None if item is None else record_from_item(model, item)
+
+
+class _TransactionCancelled(Exception):
+    def __init__(self, outcome: _Cancelled) -> None:
+        super().__init__("transaction cancelled")
+        self.outcome = outcome
+
+
+class _Contention(Exception):
+    """Lost to a concurrent transaction on the same items; nothing was written."""
+
+
+def _retry_on_contention(attempt: Callable[[], _Cancelled | None]) -> _Cancelled | None:
+    for number in range(_CONTENTION_ATTEMPTS):
+        try:
+            return attempt()
+        except _Contention:
+            # Full jitter: spread the losers out so the next round mostly finds the winner's result.
+            time.sleep(random.uniform(0, 0.01 * 2**number))
+    raise StorageUnavailable("The request conflicted with concurrent requests; please retry")
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code == "ConditionalCheckFailedException":
+            old: Any = exc.response.get("Item")
+            raise _ConditionFailed(from_attributes(old) if old else None) from None
+        if code == "TransactionCanceledException":
+            reasons: Any = exc.response.get("CancellationReasons", [])
+            raise _cancellation(list(reasons)) from None
+        if code == "TransactionConflictException":
+            raise _Contention() from None
+        if code in _RETRYABLE:
+            raise StorageUnavailable("The service is busy; please retry") from None
+        raise
+
+
+def _cancellation(reasons: list[dict[str, Any]]) -> Exception:
+    failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+    if any(failed):
+        current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
+        return _TransactionCancelled(_Cancelled(failed, current))
+    if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+        return _Contention()
+    return StorageUnavailable("The service is busy; please retry")

@@ -1,0 +1,67 @@
+"""The composition root: builds the repository and the domain services once per container, on
+first use (never at import time).
+
+Each factory imports its service itself, so a function loads only what it calls: the GET
+functions never import the keccak library `POST /orders` needs, for instance.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from checkout.adapters.dynamodb.client import default_client
+from checkout.config import get_settings
+
+if TYPE_CHECKING:
+    from checkout.adapters.dynamodb.repository import DynamoDBRepository
+    from checkout.domain.order_events import OrderEventService
+    from checkout.domain.orders import OrderService
+    from checkout.domain.sessions import SessionService
+
+
+@lru_cache(maxsize=1)
+def repository() -> DynamoDBRepository:
+    from checkout.adapters.dynamodb.repository import DynamoDBRepository
+
+    settings = get_settings()
+    return DynamoDBRepository(settings.table_name, settings)
+
+
+@lru_cache(maxsize=1)
+def session_service() -> SessionService:
+    from checkout.domain.sessions import SessionService
+
+    return SessionService(repository(), get_settings())
+
+
+@lru_cache(maxsize=1)
+def order_service() -> OrderService:
+    from checkout.domain.orders import OrderService
+
+    return OrderService(repository(), get_settings())
+
+
+@lru_cache(maxsize=1)
+def order_event_service() -> OrderEventService:
+    from checkout.domain.order_events import OrderEventService
+
+    return OrderEventService(repository())
+
+
+def order_event_secrets() -> list[str]:
+    """Read on every request: the secret store's client caches them, for a bounded time, so a
+    rotation takes effect without a cold start."""
+    from checkout.adapters.secrets import order_event_secrets
+
+    return order_event_secrets(get_settings())
+
+
+def reset() -> None:
+    """Forgets cached settings and services (tests change the environment between cases)."""
+    get_settings.cache_clear()
+    default_client.cache_clear()
+    repository.cache_clear()
+    session_service.cache_clear()
+    order_service.cache_clear()
+    order_event_service.cache_clear()

@@ -1,0 +1,189 @@
+"""What the domain needs from storage, as intentions with typed outcomes.
+
+The DynamoDB adapter implements `Repository` with conditional writes and transactions; a fake in
+the tests implements it in memory, and one contract suite runs against both. Every write states
+its preconditions, so an outcome other than success says what the store holds instead, without a
+second read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from checkout.domain.records import OrderRecord, SessionRecord, Transaction
+from checkout.domain.status import OrderStatus, SessionStatus
+
+
+# --- values the domain hands to the repository ---------------------------------------------------
+@dataclass(frozen=True)
+class ExpiryTarget:
+    """What an expiry write needs to know of a session: the deadline and the order it saw linked."""
+
+    session_id: str
+    expires_at: int  # epoch s
+    order_id: str | None
+
+    @classmethod
+    def of(cls, session: SessionRecord) -> ExpiryTarget:
+        return cls(session.id, session.expires_at, session.order_id)
+
+
+class ExpiryReason(Enum):
+    CLOCK = "clock"  # only once the deadline has passed
+    MERCHANT = "merchant"  # only while the deadline is still ahead
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    """A payment-watcher event, ready to apply: move the order to `status` if its state machine
+    allows it from where it is, record `transaction`, and remember `event_id` so a replay is a no-op."""
+
+    event_id: str
+    order_id: str
+    status: OrderStatus
+    allowed_from: frozenset[OrderStatus]
+    transaction: Transaction | None
+    transaction_kind: str | None  # deposit | relay | execute | refund
+    error_details: dict[str, Any] | None
+    received_at: int
+
+
+@dataclass(frozen=True)
+class OrderStatusChanged:
+    """An order linked to a session reached a new status (seen on the table's stream)."""
+
+    order_id: str
+    session_id: str
+    status: OrderStatus
+    session_expires_at: int
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Linked:
+    """The order was stored and the session now points at it."""
+
+
+@dataclass(frozen=True)
+class AlreadyLinked:
+    """The session already has an order (possibly this very one, on a retry)."""
+
+    current: SessionRecord
+
+
+@dataclass(frozen=True)
+class NotLinkable:
+    """The session is not open, or its deadline has passed."""
+
+    current: SessionRecord
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The item the write was about does not exist."""
+
+
+LinkOutcome = Linked | AlreadyLinked | NotLinkable | Missing
+
+
+@dataclass(frozen=True)
+class Expired:
+    """The session (and its order, if that still awaited a deposit) is now `expired`."""
+
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class LostRace:
+    """The session moved (or gained an order) since it was read; `current` is how it is now."""
+
+    current: SessionRecord
+
+
+@dataclass(frozen=True)
+class PaymentReceived:
+    """The session's order has left its awaiting status: money is in flight, never expire it."""
+
+
+ExpiryOutcome = Expired | LostRace | PaymentReceived | Missing
+
+
+@dataclass(frozen=True)
+class Moved:
+    session: SessionRecord
+
+
+@dataclass(frozen=True)
+class Unmoved:
+    """The session is already at (or past) where the order says it should be."""
+
+    current: SessionRecord
+
+
+FollowOutcome = Moved | Unmoved | Missing
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The event was stored and the order moved (or, for its current status, only gained the transaction)."""
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An event with this id was recorded before; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Illegal:
+    """The order's state machine does not allow the move from `current_status`."""
+
+    current_status: OrderStatus
+
+
+EventOutcome = Recorded | Duplicate | Illegal | Missing
+
+
+@dataclass(frozen=True)
+class DueSession:
+    """An `open` session whose deadline has passed, as the expiry index lists it."""
+
+    session_id: str
+    expires_at: int
+    order_id: str | None
+
+    def target(self) -> ExpiryTarget:
+        return ExpiryTarget(self.session_id, self.expires_at, self.order_id)
+
+
+# --- the port ------------------------------------------------------------------------------------
+class Repository(Protocol):
+    def put_session(self, session: SessionRecord) -> None:
+        """Stores a new `open` session (its id is fresh: an existing one is a bug, not an outcome)."""
+
+    def get_session(self, session_id: str) -> SessionRecord | None: ...
+
+    def get_order(self, order_id: str) -> OrderRecord | None: ...
+
+    def put_order(self, order: OrderRecord) -> None:
+        """Stores a new standalone order."""
+
+    def link_order(self, order: OrderRecord) -> LinkOutcome:
+        """Stores `order` and links it to its `checkout_session_id` atomically, only while that
+        session is `open`, has no order, and `order.created_at` is before its deadline."""
+
+    def expire_session(self, target: ExpiryTarget, reason: ExpiryReason, now_ms: int) -> ExpiryOutcome:
+        """`open` → `expired`, only if the session still has the order `target` saw (or none);
+        a linked order still awaiting its deposit expires with it, in the same write."""
+
+    def follow_order(
+        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+    ) -> FollowOutcome:
+        """Moves the session to `target` if that lies ahead of where it is (DESIGN 3)."""
+
+    def record_order_event(self, progress: OrderProgress) -> EventOutcome: ...
+
+    def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
+        """Pages of `open` sessions with `expires_at <= now_s`, read lazily (one query per page)."""

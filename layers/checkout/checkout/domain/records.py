@@ -1,0 +1,73 @@
+"""The domain's records: a session and an order as the service knows them.
+
+Storage keys and bookkeeping (partition keys, index shards, TTL) are the repository's business and
+never appear here; every timestamp is epoch milliseconds except a session's `expires_at` (seconds).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checkout.domain.status import OrderStatus, SessionStatus
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SessionRecord(Record):
+    id: str
+    status: SessionStatus
+    success_url: str | None = None
+    cancel_url: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    client_reference_id: str | None = None
+    order_id: str | None = None
+    expires_at: int  # epoch seconds
+    created_at: int
+    updated_at: int
+    completed_at: int | None = None
+
+    def is_past_deadline(self, now_ms: int) -> bool:
+        return now_ms // 1000 >= self.expires_at
+
+
+class Transaction(Record):
+    """A chain transaction reported by the payment watcher."""
+
+    chain_id: int
+    tx_hash: str
+    created_at: int
+
+
+class OrderRecord(Record):
+    id: str
+    status: OrderStatus
+    type: str
+    recipient_address: str
+    global_address: str
+    src_chain: int
+    dst_chain: int
+    src_token_address: str
+    dst_token_address: str
+    src_amount: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    onramp_metadata: dict[str, Any] | None = None
+    one_click_buy_url: str | None = None
+    checkout_session_id: str | None = None
+    session_expires_at: int | None = None  # epoch s: lets the stream sync set the session's retention
+    error_details: dict[str, Any] | None = None
+    creator_address: str | None = None
+    partner_id: str | None = None
+    client_reference_id: str | None = None
+    created_at: int
+    updated_at: int
+    expired_at: int  # the deposit deadline
+    filled_at: int | None = None
+    deposit_txs: list[Transaction] = Field(default_factory=list)
+    relay_txs: list[Transaction] = Field(default_factory=list)
+    execute_tx: Transaction | None = None
+    refund_txs: list[Transaction] = Field(default_factory=list)

@@ -1,0 +1,155 @@
+"""Checkout-session use cases: create, read (synced from its order and the clock), expire."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checkout.config import Settings
+from checkout.domain.clock import now_ms as system_now_ms
+from checkout.domain.errors import PaymentInProgress, SessionNotFound, SessionNotOpen
+from checkout.domain.ids import is_uuid4, new_id
+from checkout.domain.ports import (
+    Expired,
+    ExpiryOutcome,
+    ExpiryReason,
+    ExpiryTarget,
+    LostRace,
+    Missing,
+    Moved,
+    PaymentReceived,
+    Repository,
+    Unmoved,
+)
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.redirects import resolve_redirect_url
+from checkout.domain.status import (
+    FINAL_SESSION_STATUSES,
+    OrderStatus,
+    SessionStatus,
+    session_reachable,
+    session_status_for_order,
+)
+from checkout.requests.sessions import CreateSessionRequest
+
+PAYMENT_RECEIVED = "The payment for this checkout session has been received; it can no longer be expired"
+_MAX_ATTEMPTS = 3  # re-decide after a lost race; each attempt is a fresh conditional write
+
+
+class SessionService:
+    def __init__(
+        self, repository: Repository, settings: Settings, clock: Callable[[], int] = system_now_ms
+    ) -> None:
+        self.repository = repository
+        self.settings = settings
+        self.clock = clock
+
+    def create(self, request: CreateSessionRequest) -> SessionRecord:
+        """One conditional put; no other I/O (DESIGN 2.1)."""
+        session_id = new_id()
+        now = self.clock()
+        session = SessionRecord(
+            id=session_id,
+            status=SessionStatus.OPEN,
+            success_url=_resolved(request.success_url, session_id),
+            cancel_url=_resolved(request.cancel_url, session_id),
+            metadata=request.metadata or {},
+            client_reference_id=request.client_reference_id,
+            expires_at=now // 1000 + (request.expires_in or self.settings.default_expires_in),
+            created_at=now,
+            updated_at=now,
+        )
+        self.repository.put_session(session)
+        return session
+
+    def get(self, session_id: str, *, include_order: bool = True) -> tuple[SessionRecord, OrderRecord | None]:
+        """The session with its status synced from its order and the clock (stored if changed),
+        and its linked order when `include_order` (else None).
+
+        A final session cannot be moved by its order, so its order is read only when asked for."""
+        session = self.load(session_id)
+        needs_order = include_order or session.status not in FINAL_SESSION_STATUSES
+        order = self._order(session.order_id) if needs_order else None
+        if order is not None:
+            session = self.follow(session, order.status)
+        if session.status == SessionStatus.OPEN and session.is_past_deadline(self.clock()):
+            session = self._expire_by_clock(session)
+            if include_order and order is not None and session.status == SessionStatus.EXPIRED:
+                order = self._order(order.id)  # expired with the session (by us or a racer), in one write
+        return session, order if include_order else None
+
+    def _expire_by_clock(self, session: SessionRecord) -> SessionRecord:
+        match self.try_expire(session, ExpiryReason.CLOCK):
+            case Expired(at_ms=at):
+                return _expired(session, at)
+            case LostRace(current=current):
+                return current
+            case PaymentReceived():
+                return session  # the stream moves it to processing; the clock never expires a paid session
+            case Missing():
+                raise _not_found(session.id)
+
+    def follow(self, session: SessionRecord, order_status: OrderStatus) -> SessionRecord:
+        """Moves the session to where its order's status says it should be, if that is ahead."""
+        target = session_status_for_order(order_status)
+        if not session_reachable(session.status, target):
+            return session
+        match self.repository.follow_order(session.id, target, session.expires_at, self.clock()):
+            case Moved(session=moved):
+                return moved
+            case Unmoved(current=current):
+                return current
+            case Missing():
+                raise _not_found(session.id)
+
+    def expire(self, session_id: str) -> SessionRecord:
+        """`open` → `expired` at the merchant's request, with an order still awaiting its deposit.
+
+        A session already past its deadline is stored `expired` by the clock on the way and
+        answered "not open", as a GET would have shown it."""
+        session = self.load(session_id)
+        for _ in range(_MAX_ATTEMPTS):
+            if session.status != SessionStatus.OPEN:
+                raise _not_open(session.status)
+            by_clock = session.is_past_deadline(self.clock())
+            match self.try_expire(session, ExpiryReason.CLOCK if by_clock else ExpiryReason.MERCHANT):
+                case Expired(at_ms=at):
+                    if by_clock:
+                        raise _not_open(SessionStatus.EXPIRED)
+                    return _expired(session, at)
+                case LostRace(current=current):
+                    session = current
+                case PaymentReceived():
+                    raise PaymentInProgress(PAYMENT_RECEIVED, param="id")
+                case Missing():
+                    raise _not_found(session_id)
+        raise SessionNotOpen("Checkout session changed while expiring; please retry", param="id")
+
+    def try_expire(self, session: SessionRecord | ExpiryTarget, reason: ExpiryReason) -> ExpiryOutcome:
+        """The one expiry path: every caller (GET, the merchant, the expiry job) matches its outcome."""
+        target = session if isinstance(session, ExpiryTarget) else ExpiryTarget.of(session)
+        return self.repository.expire_session(target, reason, self.clock())
+
+    def load(self, session_id: str) -> SessionRecord:
+        session = self.repository.get_session(session_id.lower()) if is_uuid4(session_id) else None
+        if session is None:
+            raise _not_found(session_id)
+        return session
+
+    def _order(self, order_id: str | None) -> OrderRecord | None:
+        return self.repository.get_order(order_id) if order_id else None
+
+
+def _expired(session: SessionRecord, at_ms: int) -> SessionRecord:
+    return session.model_copy(update={"status": SessionStatus.EXPIRED, "updated_at": at_ms})
+
+
+def _not_found(session_id: str) -> SessionNotFound:
+    return SessionNotFound(f"No checkout session found with id {session_id[:64]!r}", param="id")
+
+
+def _not_open(status: SessionStatus) -> SessionNotOpen:
+    return SessionNotOpen(f"Checkout session is {status}; only open sessions can be expired", param="id")
+
+
+def _resolved(url: str | None, session_id: str) -> str | None:
+    return None if url is None else resolve_redirect_url(url, session_id)

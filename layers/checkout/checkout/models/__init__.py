@@ -1,1 +1,0 @@
-"""Pydantic models: requests (what callers send), records (what is stored), responses (wire)."""

@@ -1,0 +1,1 @@
+"""What callers send, validated into typed requests the domain services take."""

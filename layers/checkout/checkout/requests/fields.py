@@ -1,0 +1,32 @@
+"""Field rules shared by several requests, each one `Annotated` type."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from checkout.domain.ids import is_uuid4
+from checkout.requests.parsing import problem
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
+
+
+def _identifier(value: str) -> str:
+    if not _IDENTIFIER.fullmatch(value):
+        raise problem("must be 1-255 characters of letters, digits, '_' or '-'")
+    return value
+
+
+def _uuid(value: str) -> str:
+    if not is_uuid4(value):
+        raise problem("must be a UUID")
+    return value.lower()
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
+"""A caller's reference (`client_reference_id`, `partnerId`, an event id): 1-255 of `[A-Za-z0-9_-]`."""
+
+Uuid = Annotated[str, AfterValidator(_uuid)]
+"""A UUID v4, stored lower-case."""

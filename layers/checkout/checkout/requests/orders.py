@@ -1,0 +1,105 @@
+"""`POST /orders` (DESIGN 2.4), camelCase as the AnySpend SDK sends it, validated strictly.
+
+Kept apart from the records and views so that functions which only read orders never import the
+keccak implementation the address checks need.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from checkout.domain.addresses import address_problem, to_checksum_address
+from checkout.domain.countries import ISO_3166_ALPHA_2
+from checkout.requests.fields import Identifier, Uuid
+from checkout.requests.parsing import problem, settings_from
+
+DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+MAX_AMOUNT = 2**256
+SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
+_PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
+
+
+def _evm_address(value: str) -> str:
+    if reason := address_problem(value):
+        raise problem(reason)
+    return to_checksum_address(value)
+
+
+EvmAddress = Annotated[str, AfterValidator(_evm_address)]
+"""An EVM address, returned EIP-55 checksummed (a mixed-case one must already be)."""
+
+
+class OnrampRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    vendor: str
+    payment_method: str
+    country: str
+
+    @field_validator("vendor")
+    @classmethod
+    def _known_vendor(cls, value: str) -> str:
+        if value not in SUPPORTED_ONRAMP_VENDORS:
+            raise ValueError("unsupported onramp vendor")
+        return value
+
+    @field_validator("payment_method")
+    @classmethod
+    def _payment_method(cls, value: str) -> str:
+        if not _PAYMENT_METHOD.fullmatch(value):
+            raise problem("must be 1-64 letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, value: str) -> str:
+        if value.upper() not in ISO_3166_ALPHA_2:
+            raise problem("must be an ISO 3166-1 alpha-2 country code")
+        return value.upper()
+
+
+class CreateOrderRequest(BaseModel):
+    """Unknown fields are rejected; wire names are the camelCase aliases of the fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel)
+
+    recipient_address: EvmAddress
+    src_chain: int
+    dst_chain: int
+    src_token_address: EvmAddress
+    dst_token_address: EvmAddress
+    src_amount: str
+    type: Literal["swap", "custom"]
+    payload: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    checkout_session_id: Uuid | None = None
+    onramp: OnrampRequest | None = None
+    creator_address: EvmAddress | None = None
+    partner_id: Identifier | None = None
+    client_reference_id: Identifier | None = None
+
+    @field_validator("src_chain", "dst_chain")
+    @classmethod
+    def _supported_chain(cls, value: int, info: ValidationInfo) -> int:
+        if value not in settings_from(info).supported_chains:
+            raise problem(f"{value} is not a supported chain")
+        return value
+
+    @field_validator("src_amount")
+    @classmethod
+    def _amount(cls, value: str) -> str:
+        if not DECIMAL_INTEGER.fullmatch(value) or not 0 < int(value) < MAX_AMOUNT:
+            raise problem("must be a decimal integer string greater than 0 and less than 2^256")
+        return value
+
+    @model_validator(mode="after")
+    def _swap_needs_expected_amount(self) -> CreateOrderRequest:
+        if self.type == "swap":
+            expected = (self.payload or {}).get("expectedDstAmount")
+            if not isinstance(expected, str) or not DECIMAL_INTEGER.fullmatch(expected):
+                raise ValueError("a swap needs payload.expectedDstAmount as a decimal integer string")
+        return self

@@ -1,0 +1,159 @@
+"""An in-memory `Repository`: the same intentions and outcomes as the DynamoDB adapter, held to it
+by the contract suite (tests/contract), so service tests run in microseconds without moto.
+
+Each intention checks its preconditions and writes under one lock, as one conditional write or
+transaction would.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from checkout.domain.ports import (
+    AlreadyLinked,
+    DueSession,
+    Duplicate,
+    EventOutcome,
+    Expired,
+    ExpiryOutcome,
+    ExpiryReason,
+    ExpiryTarget,
+    FollowOutcome,
+    Illegal,
+    Linked,
+    LinkOutcome,
+    LostRace,
+    Missing,
+    Moved,
+    NotLinkable,
+    OrderProgress,
+    PaymentReceived,
+    Recorded,
+    Unmoved,
+)
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.status import AWAITING_DEPOSIT, OrderStatus, SessionStatus, session_sources_for
+
+_TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
+
+
+class InMemoryRepository:
+    def __init__(self) -> None:
+        self.sessions: dict[str, SessionRecord] = {}
+        self.orders: dict[str, OrderRecord] = {}
+        self.events: dict[str, OrderProgress] = {}
+        self.calls: list[str] = []  # intention names, in order: what a test may count
+        self._lock = threading.Lock()
+
+    # --- reads -----------------------------------------------------------------------------------
+    def get_session(self, session_id: str) -> SessionRecord | None:
+        self.calls.append("get_session")
+        return self.sessions.get(session_id)
+
+    def get_order(self, order_id: str) -> OrderRecord | None:
+        self.calls.append("get_order")
+        return self.orders.get(order_id)
+
+    def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
+        self.calls.append("due_sessions")
+        with self._lock:
+            due = sorted(
+                (s for s in self.sessions.values() if s.status == SessionStatus.OPEN and s.expires_at <= now_s),
+                key=lambda s: s.expires_at,
+            )
+        for start in range(0, len(due), page_size):
+            yield [DueSession(s.id, s.expires_at, s.order_id) for s in due[start : start + page_size]]
+
+    # --- creates ---------------------------------------------------------------------------------
+    def put_session(self, session: SessionRecord) -> None:
+        self.calls.append("put_session")
+        with self._lock:
+            if session.id in self.sessions:
+                raise RuntimeError("session id collision")
+            self.sessions[session.id] = session
+
+    def put_order(self, order: OrderRecord) -> None:
+        self.calls.append("put_order")
+        with self._lock:
+            if order.id in self.orders:
+                raise RuntimeError("order id collision")
+            self.orders[order.id] = order
+
+    def link_order(self, order: OrderRecord) -> LinkOutcome:
+        self.calls.append("link_order")
+        if order.checkout_session_id is None:
+            raise ValueError("link_order needs an order with a checkout session")
+        with self._lock:
+            session = self.sessions.get(order.checkout_session_id)
+            if session is None:
+                return Missing()
+            if session.order_id is not None:
+                return AlreadyLinked(session)
+            if session.status != SessionStatus.OPEN or session.is_past_deadline(order.created_at):
+                return NotLinkable(session)
+            self.orders[order.id] = order
+            self.sessions[session.id] = session.model_copy(
+                update={"order_id": order.id, "updated_at": order.created_at}
+            )
+            return Linked()
+
+    # --- status changes --------------------------------------------------------------------------
+    def expire_session(self, target: ExpiryTarget, reason: ExpiryReason, now_ms: int) -> ExpiryOutcome:
+        self.calls.append("expire_session")
+        with self._lock:
+            session = self.sessions.get(target.session_id)
+            if session is None:
+                return Missing()
+            past = session.is_past_deadline(now_ms)
+            deadline_fits = past if reason is ExpiryReason.CLOCK else not past
+            if session.status != SessionStatus.OPEN or not deadline_fits or session.order_id != target.order_id:
+                return LostRace(session)
+            order = self.orders.get(target.order_id) if target.order_id else None
+            if target.order_id is not None and (order is None or order.status not in AWAITING_DEPOSIT):
+                return PaymentReceived()
+            self.sessions[session.id] = session.model_copy(
+                update={"status": SessionStatus.EXPIRED, "updated_at": now_ms}
+            )
+            if order is not None:
+                self.orders[order.id] = order.model_copy(update={"status": OrderStatus.EXPIRED, "updated_at": now_ms})
+            return Expired(now_ms)
+
+    def follow_order(
+        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+    ) -> FollowOutcome:
+        self.calls.append("follow_order")
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                return Missing()
+            if session.status not in session_sources_for(target):
+                return Unmoved(session)
+            completed = {"completed_at": now_ms} if target == SessionStatus.COMPLETE else {}
+            moved = session.model_copy(update={"status": target, "updated_at": now_ms, **completed})
+            self.sessions[session_id] = moved
+            return Moved(moved)
+
+    def record_order_event(self, progress: OrderProgress) -> EventOutcome:
+        self.calls.append("record_order_event")
+        with self._lock:
+            if progress.event_id in self.events:
+                return Duplicate()
+            order = self.orders.get(progress.order_id)
+            if order is None:
+                return Missing()
+            if order.status not in progress.allowed_from:
+                return Illegal(order.status)
+            update: dict[str, object] = {"status": progress.status, "updated_at": progress.received_at}
+            if progress.transaction is not None and progress.transaction_kind == "execute":
+                update["execute_tx"] = progress.transaction
+            elif progress.transaction is not None and progress.transaction_kind is not None:
+                name = _TRANSACTION_LISTS[progress.transaction_kind]
+                update[name] = [*getattr(order, name), progress.transaction]
+            if progress.status == OrderStatus.EXECUTED and order.filled_at is None:
+                update["filled_at"] = progress.received_at
+            if progress.error_details is not None:
+                update["error_details"] = progress.error_details
+            self.orders[order.id] = order.model_copy(update=update)
+            self.events[progress.event_id] = progress
+            return Recorded()
