@@ -10,7 +10,6 @@ import pytest
 
 from devstack.template import functions, load_template, table_definition
 from tests.support import ROOT, function_specs
-from tests.unit.conftest import TABLE_NAME
 
 HTTP_FUNCTIONS = {
     "create_checkout_session": ("POST", "/checkout-sessions"),
@@ -32,26 +31,10 @@ def policy_actions(logical_id: str) -> set[str]:
 
 
 def test_the_repository_queries_the_index_the_template_defines() -> None:
-    from checkout.repository import OPEN_SESSIONS_INDEX
+    from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX
 
-    indexes = table_definition(TABLE_NAME)["GlobalSecondaryIndexes"]
+    indexes = table_definition("checkout")["GlobalSecondaryIndexes"]
     assert [index["IndexName"] for index in indexes] == [OPEN_SESSIONS_INDEX]
-
-
-def test_the_unit_table_matches_the_template(dynamodb: Any) -> None:
-    described = dynamodb.describe_table(TableName=TABLE_NAME)["Table"]
-    expected = table_definition(TABLE_NAME)
-
-    assert described["KeySchema"] == expected["KeySchema"]
-    assert described["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
-    index = described["GlobalSecondaryIndexes"][0]
-    assert index["IndexName"] == "open-sessions-by-expiry"
-    assert index["KeySchema"] == [
-        {"AttributeName": "open_shard", "KeyType": "HASH"},
-        {"AttributeName": "expires_at", "KeyType": "RANGE"},
-    ]
-    ttl = dynamodb.describe_time_to_live(TableName=TABLE_NAME)["TimeToLiveDescription"]
-    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "purge_at"}
 
 
 @pytest.mark.parametrize(("function", "route"), HTTP_FUNCTIONS.items())
