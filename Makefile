@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit integration lint bench invoke pay lock clean
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration lint bench invoke pay lock clean
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -31,12 +31,17 @@ dev: bootstrap
 dev-reset:
 	rm -rf .devstack
 
-## make test: lint, type-check, template lint, unit tests (moto), integration tests (DynamoDB Local)
+## make test: lint, type-check, template lint, then every tier (pyproject's testpaths, fastest first)
 test: bootstrap lint
 	$(PY) -m pytest
 
-unit: bootstrap
-	$(PY) -m pytest tests/unit
+## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
+## functional (handlers on moto), template, integration (the local stack over HTTP)
+unit: $(PY_STAMP)
+	time $(PY) -m pytest tests/unit
+
+contract functional template: $(PY_STAMP)
+	$(PY) -m pytest tests/$@
 
 integration: bootstrap
 	$(PY) -m pytest tests/integration

@@ -59,7 +59,11 @@ class InMemoryRepository:
         self.calls.append("due_sessions")
         with self._lock:
             due = sorted(
-                (s for s in self.sessions.values() if s.status == SessionStatus.OPEN and s.expires_at <= now_s),
+                (
+                    s
+                    for s in self.sessions.values()
+                    if s.status == SessionStatus.OPEN and s.expires_at <= now_s
+                ),
                 key=lambda s: s.expires_at,
             )
         for start in range(0, len(due), page_size):
@@ -107,7 +111,11 @@ class InMemoryRepository:
                 return Missing()
             past = session.is_past_deadline(now_ms)
             deadline_fits = past if reason is ExpiryReason.CLOCK else not past
-            if session.status != SessionStatus.OPEN or not deadline_fits or session.order_id != target.order_id:
+            if (
+                session.status != SessionStatus.OPEN
+                or not deadline_fits
+                or session.order_id != target.order_id
+            ):
                 return LostRace(session)
             order = self.orders.get(target.order_id) if target.order_id else None
             if target.order_id is not None and (order is None or order.status not in AWAITING_DEPOSIT):
@@ -116,7 +124,9 @@ class InMemoryRepository:
                 update={"status": SessionStatus.EXPIRED, "updated_at": now_ms}
             )
             if order is not None:
-                self.orders[order.id] = order.model_copy(update={"status": OrderStatus.EXPIRED, "updated_at": now_ms})
+                self.orders[order.id] = order.model_copy(
+                    update={"status": OrderStatus.EXPIRED, "updated_at": now_ms}
+                )
             return Expired(now_ms)
 
     def follow_order(

@@ -1,67 +1,22 @@
-"""Helpers shared by unit and integration tests: event files, handler invocation, responses."""
+"""Running things in tests: real handlers with Lambda's calling convention, and the HTTP flows
+the integration tests drive against the local stack."""
 
 from __future__ import annotations
 
-import base64
-import copy
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+import httpx
+
+from checkout.web.signatures import HEADER, signature_header
 from devstack.lambda_runtime import Handler, context_for, load_handler
 from devstack.template import FunctionSpec, functions
-
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
-
-
-def load_event(name: str) -> dict[str, Any]:
-    """A copy of `events/<name>.json`, the same file `sam local invoke -e` takes."""
-    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
-    return copy.deepcopy(event)
-
-
-def http_event(
-    name: str,
-    *,
-    session_id: str | None = None,
-    order_id: str | None = None,
-    body: Any = ...,
-    raw_body: bytes | str | None = None,
-    content_type: str | None = "application/json",
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The named API Gateway v2.0 event with its path, body, query or headers replaced."""
-    event = load_event(name)
-    for key, value in (("id", session_id), ("id", order_id)):
-        if value is not None:
-            old = event["pathParameters"][key]
-            event["pathParameters"][key] = value
-            event["rawPath"] = event["rawPath"].replace(old, value)
-            event["requestContext"]["http"]["path"] = event["rawPath"]
-    if body is not ... or raw_body is not None:
-        data = raw_body if raw_body is not None else json.dumps(body)
-        event.pop("body", None)
-        event["headers"].pop("content-type", None)
-        if isinstance(data, bytes):
-            event["body"] = base64.b64encode(data).decode()
-            event["isBase64Encoded"] = True
-        else:
-            event["body"] = data
-            event["isBase64Encoded"] = False
-        if content_type is not None:
-            event["headers"]["content-type"] = content_type
-    if query is not None:
-        event["queryStringParameters"] = query or None
-        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
-        if not query:
-            del event["queryStringParameters"]
-    if headers:
-        event["headers"].update({k.lower(): v for k, v in headers.items()})
-    return event
+from tests.builders import ORDER_EVENTS_SECRET, order_body
+from tests.builders import ROOT as ROOT
 
 
 @dataclass(frozen=True)
@@ -82,8 +37,7 @@ class ApiResponse:
 
 @cache
 def function_specs() -> dict[str, FunctionSpec]:
-    specs = {spec.code_uri.name: spec for spec in functions()}
-    return specs
+    return {spec.code_uri.name: spec for spec in functions()}
 
 
 _handlers: dict[str, Handler] = {}
@@ -106,19 +60,63 @@ def invoke_http(function: str, event: dict[str, Any]) -> ApiResponse:
     return ApiResponse(result["statusCode"], json.loads(result["body"]), headers)
 
 
-def signed_order_event(
-    body: dict[str, Any] | bytes, secrets: list[str], timestamp: int | None = None, header: str | None = None
-) -> dict[str, Any]:
-    """`events/record_order_event.json` with a new body, signed now (or at `timestamp`)."""
-    import time
+# --- flows over HTTP (the local stack) -----------------------------------------------------------
+def new_session(api: httpx.Client, **body: Any) -> dict[str, Any]:
+    response = api.post("/checkout-sessions", json=body)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
 
-    from checkout.signatures import signature_header
 
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    event = http_event("record_order_event", raw_body=raw.decode(errors="replace"))
-    event["body"] = raw.decode()
-    when = int(time.time()) if timestamp is None else timestamp
-    event["headers"]["checkout-signature"] = (
-        header if header is not None else signature_header(secrets, when, raw)
+def new_linked_order(api: httpx.Client, session_id: str, **changes: Any) -> dict[str, Any]:
+    response = api.post("/orders", json=order_body(checkoutSessionId=session_id, **changes))
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()["data"]
+    return data
+
+
+def send_order_event(
+    api: httpx.Client,
+    order_id: str,
+    status: str,
+    kind: str | None = None,
+    event_id: str | None = None,
+    secret: str = ORDER_EVENTS_SECRET,
+) -> httpx.Response:
+    """What the payment watcher does: one signed `POST /order-events`."""
+    event: dict[str, Any] = {
+        "id": event_id or f"evt_{secrets.token_hex(8)}",
+        "orderId": order_id,
+        "status": status,
+    }
+    if kind:
+        event["transaction"] = {"kind": kind, "chainId": 8453, "txHash": "0x" + secrets.token_hex(32)}
+    body = json.dumps(event).encode()
+    header = signature_header([secret], int(time.time()), body)
+    return api.post(
+        "/order-events", content=body, headers={"content-type": "application/json", HEADER: header}
     )
-    return event
+
+
+def orders_for_session(dynamodb: Any, table_name: str, session_id: str) -> list[dict[str, Any]]:
+    """Every order item naming the session (a test-only scan of the test's own table)."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "TableName": table_name,
+        "FilterExpression": "entity = :order AND checkout_session_id = :sid",
+        "ExpressionAttributeValues": {":order": {"S": "order"}, ":sid": {"S": session_id}},
+    }
+    while True:
+        page = dynamodb.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def stored_item(dynamodb: Any, table_name: str, pk: str, sk: str) -> dict[str, Any] | None:
+    """An item as DynamoDB holds it (attribute values), read consistently."""
+    item: dict[str, Any] | None = dynamodb.get_item(
+        TableName=table_name, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True
+    ).get("Item")
+    return item

@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from checkout.composition import repository, session_service
+from checkout import composition
 from checkout.domain.clock import now_ms
 from checkout.domain.expiry import expire_due_sessions
 from checkout.observability import count, logger, metrics
@@ -15,7 +15,12 @@ from checkout.observability import count, logger, metrics
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    run = expire_due_sessions(session_service(), repository(), now_ms(), context.get_remaining_time_in_millis)
+    run = expire_due_sessions(
+        composition.session_service(),
+        composition.repository(),
+        now_ms(),
+        context.get_remaining_time_in_millis,
+    )
     count("CheckoutSessionsExpiredByClock", run.expired)
     logger.info(
         "expiry run", extra={"examined": run.examined, "expired": run.expired, "finished": run.finished}

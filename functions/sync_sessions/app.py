@@ -9,8 +9,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from checkout import composition
 from checkout.adapters.dynamodb.stream import order_status_change
-from checkout.composition import repository
 from checkout.domain.clock import now_ms
 from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
@@ -22,7 +22,7 @@ def sync_record(record: DynamoDBRecord) -> None:
     change = order_status_change(record)
     if change is None:
         return
-    moved = follow_order_change(change, repository(), now_ms())
+    moved = follow_order_change(change, composition.repository(), now_ms())
     if moved is not None:
         count(f"CheckoutSession{moved.value.title()}")
 

@@ -18,10 +18,9 @@ import httpx
 import pytest
 
 from devstack.dynamodb_local import free_port, port_open
-from tests.support import ROOT
+from tests.builders import ORDER_EVENTS_SECRET, ROOT
 
 TABLE_NAME = "checkout-integration"
-ORDER_EVENTS_SECRET = "whsec_integration_secret"
 
 
 @dataclass

@@ -12,10 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.builders import linked_order_body, load_event
 from tests.integration.conftest import TABLE_NAME, RunningStack, stored_item, wait_for
-from tests.integration.test_orders_over_http import new_session, order_body, orders_for_session
-from tests.integration.test_payment_flow import send
-from tests.support import invoke, load_event
+from tests.support import invoke, new_session, orders_for_session, send_order_event
 
 
 def status(dynamodb: Any, kind: str, item_id: str) -> str | None:
@@ -30,7 +29,7 @@ def deadline_of(session: dict[str, Any]) -> float:
 def test_short_sessions_are_expired_by_the_job_without_any_get(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api, expires_in=2)
     with_order = new_session(api, expires_in=2)
-    order = api.post("/orders", json=order_body(with_order["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(with_order["id"])).json()["data"]
 
     assert wait_for(lambda: status(dynamodb, "SESSION", session["id"]) == "expired", timeout=10)
     assert wait_for(lambda: status(dynamodb, "SESSION", with_order["id"]) == "expired", timeout=10)
@@ -43,8 +42,8 @@ def test_short_sessions_are_expired_by_the_job_without_any_get(api: httpx.Client
 
 def test_a_processing_session_past_its_deadline_stays_processing(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api, expires_in=2)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
-    assert send(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
+    assert send_order_event(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
     assert wait_for(lambda: status(dynamodb, "SESSION", session["id"]) == "processing")
 
     time.sleep(max(0.0, deadline_of(session) - time.time()) + 3)  # several job runs past the deadline
@@ -81,7 +80,7 @@ def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(
         time.sleep(max(0.0, deadline_of(sessions[0]) - time.time() - 0.02))
 
         def place(session: dict[str, Any]) -> httpx.Response:
-            return api.post("/orders", json=order_body(session["id"]))
+            return api.post("/orders", json=linked_order_body(session["id"]))
 
         def run_job(_: int) -> Any:
             return invoke("expire_sessions", load_event("expire_sessions"))
@@ -97,7 +96,7 @@ def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(
             item = stored_item(dynamodb, f"SESSION#{session['id']}", "SESSION")
             assert item is not None
             assert item["status"]["S"] == "expired"  # nothing was paid: the clock wins in the end
-            orders = orders_for_session(dynamodb, session["id"])
+            orders = orders_for_session(dynamodb, TABLE_NAME, session["id"])
             if response.status_code == 200:
                 outcomes["linked"] += 1
                 assert item["order_id"]["S"] == response.json()["data"]["id"]
@@ -114,7 +113,7 @@ def test_parallel_reads_at_the_deadline_all_see_it_expired_with_its_order(
     api: httpx.Client, dynamodb: Any
 ) -> None:
     session = new_session(api, expires_in=2)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     time.sleep(max(0.0, deadline_of(session) - time.time()) + 0.01)
 
     def read(_: int) -> httpx.Response:

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
+from tests.builders import linked_order_body
 from tests.integration.conftest import RunningStack, stack_environment, stored_item
-from tests.integration.test_orders_over_http import new_session, order_body
-from tests.support import ROOT
+from tests.support import ROOT, new_session
 
 
 def run_invoke(stack: RunningStack, *args: str) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def test_invoking_the_event_ingress_with_a_fresh_signature(
     stack: RunningStack, api: httpx.Client, tmp_path: Any
 ) -> None:
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     event = json.loads((ROOT / "events" / "record_order_event.json").read_text())
     body = json.loads(event["body"])
     body["orderId"] = order["id"]

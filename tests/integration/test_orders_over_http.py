@@ -2,54 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
+from tests.builders import linked_order_body
 from tests.integration.conftest import TABLE_NAME, stored_item
-from tests.support import load_event
-
-
-def order_body(session_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(load_event("create_order")["body"])
-    body.pop("checkoutSessionId")
-    if session_id is not None:
-        body["checkoutSessionId"] = session_id
-    body.update(changes)
-    return body
-
-
-def new_session(api: httpx.Client, **body: Any) -> dict[str, Any]:
-    response = api.post("/checkout-sessions", json=body)
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()["data"]
-    return data
-
-
-def orders_for_session(dynamodb: Any, session_id: str) -> list[dict[str, Any]]:
-    """Every order item naming the session (a test-only scan of the test's own table)."""
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {
-        "TableName": TABLE_NAME,
-        "FilterExpression": "entity = :order AND checkout_session_id = :sid",
-        "ExpressionAttributeValues": {":order": {"S": "order"}, ":sid": {"S": session_id}},
-    }
-    while True:
-        page = dynamodb.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+from tests.support import new_session, orders_for_session
 
 
 def test_fifty_concurrent_orders_for_one_session_link_exactly_one(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api)
 
     def place(_: int) -> httpx.Response:
-        return api.post("/orders", json=order_body(session["id"]))
+        return api.post("/orders", json=linked_order_body(session["id"]))
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         responses = list(pool.map(place, range(50)))
@@ -62,7 +30,7 @@ def test_fifty_concurrent_orders_for_one_session_link_exactly_one(api: httpx.Cli
     item = stored_item(dynamodb, f"SESSION#{session['id']}", "SESSION")
     assert item is not None
     assert item["order_id"] == {"S": winner["id"]}
-    assert [o["id"]["S"] for o in orders_for_session(dynamodb, session["id"])] == [winner["id"]]
+    assert [o["id"]["S"] for o in orders_for_session(dynamodb, TABLE_NAME, session["id"])] == [winner["id"]]
 
 
 def test_an_order_for_an_expired_session_is_a_400_and_leaves_no_order(
@@ -71,21 +39,21 @@ def test_an_order_for_an_expired_session_is_a_400_and_leaves_no_order(
     session = new_session(api)
     assert api.post(f"/checkout-sessions/{session['id']}/expire").status_code == 200
 
-    response = api.post("/orders", json=order_body(session["id"]))
+    response = api.post("/orders", json=linked_order_body(session["id"]))
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "session_not_open"
-    assert orders_for_session(dynamodb, session["id"]) == []
+    assert orders_for_session(dynamodb, TABLE_NAME, session["id"]) == []
 
 
 def test_an_order_for_a_session_past_its_deadline_is_a_400(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api, expires_in=2)
     time.sleep(2.1)
 
-    response = api.post("/orders", json=order_body(session["id"]))
+    response = api.post("/orders", json=linked_order_body(session["id"]))
 
     assert response.status_code == 400
-    assert orders_for_session(dynamodb, session["id"]) == []
+    assert orders_for_session(dynamodb, TABLE_NAME, session["id"]) == []
 
 
 def test_an_order_for_an_unknown_session_is_a_400_and_writes_nothing(
@@ -93,17 +61,17 @@ def test_an_order_for_an_unknown_session_is_a_400_and_writes_nothing(
 ) -> None:
     session_id = "0d6f3e2a-1b4c-4d5e-8f9a-0b1c2d3e4f5a"
 
-    response = api.post("/orders", json=order_body(session_id))
+    response = api.post("/orders", json=linked_order_body(session_id))
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "session_not_found"
     assert stored_item(dynamodb, f"SESSION#{session_id}", "SESSION") is None
-    assert orders_for_session(dynamodb, session_id) == []
+    assert orders_for_session(dynamodb, TABLE_NAME, session_id) == []
 
 
 def test_a_linked_order_reads_back_through_both_endpoints(api: httpx.Client) -> None:
     session = new_session(api, success_url="https://shop.example.com/done")
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
     direct = api.get(f"/orders/{order['id']}").json()["data"]
     embedded = api.get(f"/checkout-sessions/{session['id']}", params={"include": "order"}).json()["data"]
@@ -116,7 +84,7 @@ def test_a_linked_order_reads_back_through_both_endpoints(api: httpx.Client) -> 
 
 def test_expiring_a_session_expires_its_awaiting_order(api: httpx.Client) -> None:
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
     assert api.post(f"/checkout-sessions/{session['id']}/expire").status_code == 200
 

@@ -14,25 +14,9 @@ from typing import Any
 import httpx
 
 from checkout.web.signatures import HEADER, signature_header
-from tests.integration.conftest import ORDER_EVENTS_SECRET, stored_item, wait_for
-from tests.integration.test_orders_over_http import new_session, order_body
-
-
-def send(
-    api: httpx.Client, order_id: str, status: str, kind: str | None = None, event_id: str | None = None
-) -> httpx.Response:
-    event: dict[str, Any] = {
-        "id": event_id or f"evt_{secrets.token_hex(8)}",
-        "orderId": order_id,
-        "status": status,
-    }
-    if kind:
-        event["transaction"] = {"kind": kind, "chainId": 8453, "txHash": "0x" + secrets.token_hex(32)}
-    body = json.dumps(event).encode()
-    header = signature_header([ORDER_EVENTS_SECRET], int(time.time()), body)
-    return api.post(
-        "/order-events", content=body, headers={"content-type": "application/json", HEADER: header}
-    )
+from tests.builders import ORDER_EVENTS_SECRET, linked_order_body
+from tests.integration.conftest import stored_item, wait_for
+from tests.support import new_session, send_order_event
 
 
 def session_status(dynamodb: Any, session_id: str) -> str:
@@ -45,13 +29,13 @@ def test_a_paid_session_goes_processing_then_complete_through_the_stream(
     api: httpx.Client, dynamodb: Any
 ) -> None:
     session = new_session(api, success_url="https://shop.example.com/thanks")
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
-    assert send(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
+    assert send_order_event(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "processing")
 
-    assert send(api, order["id"], "executing", "relay").status_code == 200
-    assert send(api, order["id"], "executed", "execute").status_code == 200
+    assert send_order_event(api, order["id"], "executing", "relay").status_code == 200
+    assert send_order_event(api, order["id"], "executed", "execute").status_code == 200
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
 
     item = stored_item(dynamodb, f"SESSION#{session['id']}", "SESSION")
@@ -68,23 +52,23 @@ def test_a_paid_session_goes_processing_then_complete_through_the_stream(
 
 def test_a_failed_payment_expires_the_session_through_the_stream(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
-    send(api, order["id"], "sending_token_from_vault", "deposit")
-    send(api, order["id"], "failure")
+    send_order_event(api, order["id"], "sending_token_from_vault", "deposit")
+    send_order_event(api, order["id"], "failure")
 
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "expired")
 
 
 def test_replayed_and_out_of_order_events_do_not_move_anything_back(api: httpx.Client, dynamodb: Any) -> None:
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
-    assert send(api, order["id"], "executed", "execute", event_id="evt_final").status_code == 200
-    assert send(api, order["id"], "executed", "execute", event_id="evt_final").json()["message"] == (
-        "Order event already recorded"
-    )
-    assert send(api, order["id"], "relay").status_code == 409
+    assert send_order_event(api, order["id"], "executed", "execute", event_id="evt_final").status_code == 200
+    assert send_order_event(api, order["id"], "executed", "execute", event_id="evt_final").json()[
+        "message"
+    ] == ("Order event already recorded")
+    assert send_order_event(api, order["id"], "relay").status_code == 409
 
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
 
@@ -102,7 +86,7 @@ def test_the_pay_command_walks_the_flow(api: httpx.Client, dynamodb: Any, stack:
     from tests.integration.conftest import stack_environment
 
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     env = stack_environment(stack.port, stack.dynamodb_port)
 
     result = subprocess.run(
@@ -122,11 +106,11 @@ def test_an_order_with_empty_payload_and_metadata_syncs_through_the_stream(
     api: httpx.Client, dynamodb: Any
 ) -> None:
     session = new_session(api)
-    body = order_body(session["id"])
+    body = linked_order_body(session["id"])
     del body["payload"], body["metadata"]  # stored as empty maps
     order = api.post("/orders", json=body).json()["data"]
 
-    send(api, order["id"], "executed", "execute")
+    send_order_event(api, order["id"], "executed", "execute")
 
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")
 
@@ -135,7 +119,7 @@ def test_twenty_parallel_deliveries_of_one_event_record_it_once(api: httpx.Clien
     from concurrent.futures import ThreadPoolExecutor
 
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     event_id = f"evt_{secrets.token_hex(8)}"
     body = json.dumps(
         {
@@ -166,11 +150,11 @@ def test_racing_events_for_one_order_only_ever_move_it_forward(api: httpx.Client
     from concurrent.futures import ThreadPoolExecutor
 
     session = new_session(api)
-    order = api.post("/orders", json=order_body(session["id"])).json()["data"]
+    order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     steps = ["sending_token_from_vault", "quoting_after_deposit", "relay", "executing", "executed"] * 3
 
     with ThreadPoolExecutor(max_workers=15) as pool:
-        codes = list(pool.map(lambda status: send(api, order["id"], status).status_code, steps))
+        codes = list(pool.map(lambda status: send_order_event(api, order["id"], status).status_code, steps))
 
     assert set(codes) <= {200, 409}
     assert 200 in codes

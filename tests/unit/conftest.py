@@ -1,122 +1,143 @@
-"""Unit-test fixtures: moto's in-process DynamoDB with the table built from template.yaml."""
+"""Unit tier: the domain and the HTTP glue with the in-memory repository (tests/fakes.py).
+
+Nothing here may touch an AWS API or open a socket: both are refused for every test, so a test
+that would need one belongs to tests/functional (moto) or tests/integration (the local stack).
+"""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from checkout import lifecycle
-from checkout.clock import now_ms
+from checkout import composition
 from checkout.config import Settings
-from checkout.models.order import OrderRecord
-from checkout.models.session import SessionRecord
-from checkout.orders import OrderService
-from checkout.repository import Repository
-from checkout.sessions import SessionService
-from checkout.status import OrderStatus
-from devstack.tables import create_table
+from checkout.domain.clock import now_ms
+from checkout.domain.orders import OrderService
+from checkout.domain.ports import Recorded
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.sessions import SessionService
+from checkout.domain.status import OrderStatus
+from checkout.requests.orders import CreateOrderRequest
+from checkout.requests.parsing import parse_model
+from checkout.requests.sessions import CreateSessionRequest
+from tests.builders import ORDER_EVENTS_SECRET, TABLE_NAME, make_settings, order_body, progress
+from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse, invoke_http
 
-TABLE_NAME = "checkout-unit"
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*_: Any, **__: Any) -> Any:
+        raise AssertionError("unit tests open no socket and call no AWS API")
+
+    monkeypatch.setattr(socket.socket, "connect", refused)
+    monkeypatch.setattr(socket.socket, "connect_ex", refused)
+    monkeypatch.setattr(socket, "create_connection", refused)
+    monkeypatch.setattr("botocore.client.BaseClient._make_api_call", refused)
+
+
+class Clock:
+    """A controllable clock starting at the real time (so services built here and the handlers,
+    which read the system clock, agree): `clock.now` is epoch ms, and tests move it forward."""
+
+    def __init__(self) -> None:
+        self.now = now_ms()
+
+    def __call__(self) -> int:
+        return self.now
 
 
 @pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, clean_services: None) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "TABLE_NAME": TABLE_NAME,
-        "POWERTOOLS_SERVICE_NAME": "checkout",
-        "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
-        "ORDER_EVENTS_SECRET": "whsec_unit_test_secret",
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "ALLOWED_REDIRECT_HOSTS", "MIN_EXPIRES_IN"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def dynamodb(aws_env: None) -> Iterator[Any]:
-    """moto DynamoDB with the table created from template.yaml's own resource."""
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, TABLE_NAME)
-        yield client
-
-
-@pytest.fixture
-def settings(dynamodb: Any) -> Settings:
-    return Settings(table_name=TABLE_NAME)
-
-
-@pytest.fixture
-def clock() -> Callable[[], int]:
-    """A controllable clock starting at the real time (so services and handlers agree):
-    `clock.now` is epoch ms, and tests move it forward."""
-
-    class Clock:
-        now = now_ms()
-
-        def __call__(self) -> int:
-            return self.now
-
+def clock() -> Clock:
     return Clock()
 
 
 @pytest.fixture
-def repository(dynamodb: Any) -> Repository:
-    return Repository(TABLE_NAME, dynamodb)
+def settings() -> Settings:
+    return make_settings()
 
 
 @pytest.fixture
-def sessions(repository: Repository, settings: Settings, clock: Callable[[], int]) -> SessionService:
-    return SessionService(repository, settings, clock)
+def store() -> InMemoryRepository:
+    return InMemoryRepository()
 
 
 @pytest.fixture
-def call(dynamodb: Any) -> Callable[[str, dict[str, Any]], ApiResponse]:
-    """Invokes a function's real handler with an API Gateway event, against moto."""
+def sessions(store: InMemoryRepository, settings: Settings, clock: Clock) -> SessionService:
+    return SessionService(store, settings, clock)
+
+
+@pytest.fixture
+def orders(store: InMemoryRepository, settings: Settings, clock: Clock) -> OrderService:
+    return OrderService(store, settings, clock)
+
+
+@pytest.fixture
+def function_env(monkeypatch: pytest.MonkeyPatch, store: InMemoryRepository) -> Iterator[None]:
+    """The environment a function gets from the template, with the in-memory store behind it."""
+    for name, value in {
+        "TABLE_NAME": TABLE_NAME,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "checkout",
+        "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
+        "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("ALLOWED_REDIRECT_HOSTS", "MIN_EXPIRES_IN", "MAX_EXPIRES_IN", "DEFAULT_EXPIRES_IN"):
+        monkeypatch.delenv(name, raising=False)
+    composition.reset()
+    # cached like the real factory, so composition.reset() keeps working
+    monkeypatch.setattr(composition, "repository", lru_cache(maxsize=1)(lambda: store))
+    yield
+    composition.reset()
+
+
+Call = Callable[[str, dict[str, Any]], ApiResponse]
+
+
+@pytest.fixture
+def call(function_env: None) -> Call:
+    """Invokes a function's real handler (Mangum, Starlette, powertools) on the in-memory store."""
     return invoke_http
-
-
-@pytest.fixture
-def orders(repository: Repository, settings: Settings, clock: Callable[[], int]) -> OrderService:
-    return OrderService(repository, settings, clock)
 
 
 @dataclass
 class Shop:
     """The steps most domain tests start from: a session with its order linked, and the payment
-    watcher's report of an order's progress (one conditional write, as the ingress makes it)."""
+    watcher's report of an order's progress."""
 
     sessions: SessionService
     orders: OrderService
-    repository: Repository
+    store: InMemoryRepository
     settings: Settings
-    clock: Any
+    clock: Clock
+
+    def session(self, **body: Any) -> SessionRecord:
+        return self.sessions.create(parse_model(CreateSessionRequest, body, self.settings))
+
+    def order(self, **changes: Any) -> OrderRecord:
+        return self.orders.create(parse_model(CreateOrderRequest, order_body(**changes), self.settings))
 
     def session_with_order(self, **session_body: Any) -> tuple[SessionRecord, OrderRecord]:
-        from tests.unit.test_create_order import order_body
+        session = self.session(**session_body)
+        return session, self.order(checkoutSessionId=session.id)
 
-        session = self.sessions.create(session_body)
-        return session, self.orders.create(order_body(checkoutSessionId=session.id))
-
-    def report(self, order_id: str, status: OrderStatus) -> None:
-        now = self.clock.now
-        self.repository.change_status(lifecycle.order_change(order_id, now, status, now, self.settings))
+    def report(self, order_id: str, status: OrderStatus, kind: str | None = None) -> None:
+        outcome = self.store.record_order_event(progress(order_id, status, at_ms=self.clock.now, kind=kind))
+        assert outcome == Recorded(), outcome
 
 
 @pytest.fixture
 def shop(
-    sessions: SessionService, orders: OrderService, repository: Repository, settings: Settings, clock: Any
+    sessions: SessionService,
+    orders: OrderService,
+    store: InMemoryRepository,
+    settings: Settings,
+    clock: Clock,
 ) -> Shop:
-    return Shop(sessions, orders, repository, settings, clock)
+    return Shop(sessions, orders, store, settings, clock)

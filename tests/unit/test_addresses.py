@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checkout.addresses import (
+from checkout.domain.addresses import (
     address_problem,
     create2_address,
     deposit_address,

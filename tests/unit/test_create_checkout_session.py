@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import ApiResponse, http_event
-from tests.unit.conftest import TABLE_NAME
+from tests.builders import http_event
+from tests.support import ApiResponse
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -32,7 +32,7 @@ def assert_invalid(response: ApiResponse, status: int, code: str, param: str | N
 
 
 def test_the_event_file_creates_an_open_session(call: Call) -> None:
-    from tests.support import load_event
+    from tests.builders import load_event
 
     response = call("create_checkout_session", load_event("create_checkout_session"))
 
@@ -94,22 +94,6 @@ def test_default_expiry_is_1800_seconds(call: Call) -> None:
     assert 1799 <= (expires - created).total_seconds() <= 1800
 
 
-def test_the_stored_item_has_the_single_table_layout(call: Call, dynamodb: Any) -> None:
-    session = create(call, {"expires_in": 600, "metadata": {"k": "v"}}).data
-
-    item = dynamodb.get_item(
-        TableName=TABLE_NAME, Key={"pk": {"S": f"SESSION#{session['id']}"}, "sk": {"S": "SESSION"}}
-    )["Item"]
-
-    assert item["entity"] == {"S": "session"}
-    assert item["status"] == {"S": "open"}
-    assert item["open_shard"]["S"].startswith("OPEN#")
-    expires_at = int(item["expires_at"]["N"])
-    assert int(item["purge_at"]["N"]) == expires_at + 30 * 86400
-    assert item["metadata"] == {"M": {"k": {"S": "v"}}}
-    assert "order_id" not in item
-
-
 @pytest.mark.parametrize("expires_in", [300, 301, 1800, 86399, 86400])
 def test_expires_in_accepts_the_bounds(call: Call, expires_in: int) -> None:
     assert create(call, {"expires_in": expires_in}).status == 200
@@ -130,10 +114,10 @@ def test_expires_in_must_be_an_integer(call: Call, expires_in: Any) -> None:
 
 
 def test_expiry_bounds_come_from_the_environment(call: Call, monkeypatch: pytest.MonkeyPatch) -> None:
-    from checkout import services
+    from checkout import composition
 
     monkeypatch.setenv("MIN_EXPIRES_IN", "2")
-    services.reset()
+    composition.reset()
 
     assert create(call, {"expires_in": 2}).status == 200
     assert create(call, {"expires_in": 1}).status == 400
@@ -186,10 +170,10 @@ def test_unacceptable_redirect_urls_are_rejected(call: Call, field: str, url: st
 
 
 def test_allowed_redirect_hosts_limit_the_host(call: Call, monkeypatch: pytest.MonkeyPatch) -> None:
-    from checkout import services
+    from checkout import composition
 
     monkeypatch.setenv("ALLOWED_REDIRECT_HOSTS", "shop.example.com, pay.example.com")
-    services.reset()
+    composition.reset()
 
     assert create(call, {"success_url": "https://SHOP.example.com/ok"}).status == 200
     response = create(call, {"success_url": "https://evil.example.net/ok"})

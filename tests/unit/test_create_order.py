@@ -9,22 +9,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from checkout.addresses import deposit_address
-from checkout.orders import OrderService
-from checkout.sessions import SessionService
-from tests.support import ApiResponse, http_event, load_event
-from tests.unit.conftest import TABLE_NAME
+from checkout.config import Settings
+from checkout.domain.addresses import deposit_address
+from checkout.domain.orders import OrderService
+from checkout.domain.sessions import SessionService
+from tests.builders import RECIPIENT, http_event, order_body
+from tests.fakes import InMemoryRepository
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
-USDC_BASE = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"
-RECIPIENT = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
-
-
-def order_body(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(load_event("create_order")["body"])
-    body.pop("checkoutSessionId")
-    body.update(changes)
-    return {key: value for key, value in body.items() if value is not ...}
 
 
 def post_order(call: Call, body: dict[str, Any]) -> ApiResponse:
@@ -39,13 +33,8 @@ def assert_rejected(response: ApiResponse, param: str, message: str | None = Non
         assert message in response.body["message"]
 
 
-def count_items(dynamodb: Any, entity: str) -> int:
-    items = dynamodb.scan(TableName=TABLE_NAME)["Items"]  # test-only look at the whole table
-    return sum(1 for item in items if item["entity"]["S"] == entity)
-
-
 # --- the order object ------------------------------------------------------------------------
-def test_a_standalone_order_is_created_awaiting_its_deposit(call: Call, dynamodb: Any) -> None:
+def test_a_standalone_order_is_created_awaiting_its_deposit(call: Call, store: InMemoryRepository) -> None:
     response = post_order(call, order_body())
 
     assert response.status == 200
@@ -57,7 +46,7 @@ def test_a_standalone_order_is_created_awaiting_its_deposit(call: Call, dynamodb
     assert order["onrampMetadata"] is None
     assert order["filledAt"] is None
     assert order["expiredAt"] - order["createdAt"] == 1800 * 1000
-    assert count_items(dynamodb, "order") == 1
+    assert len(store.orders) == 1
 
 
 def test_the_order_object_has_exactly_the_contract_fields(call: Call) -> None:
@@ -69,11 +58,8 @@ def test_the_order_object_has_exactly_the_contract_fields(call: Call) -> None:
     }  # fmt: skip
 
 
-def test_the_global_address_is_the_create2_deposit_address(call: Call) -> None:
+def test_the_global_address_is_the_create2_deposit_address(call: Call, settings: Settings) -> None:
     order = post_order(call, order_body()).data
-    from checkout.config import Settings
-
-    settings = Settings(table_name=TABLE_NAME)
     expected = deposit_address(order["id"], settings.deposit_factory_address, settings.deposit_init_code_hash)
     assert order["globalAddress"] == expected
 
@@ -153,9 +139,11 @@ def test_unknown_fields_are_rejected(call: Call) -> None:
 
 
 @pytest.mark.parametrize("session_id", ["nope", "5B0F2A4E8C1D4F3A9B2E7D6C5A4B3F21", 42])
-def test_a_malformed_checkout_session_id_is_a_400(call: Call, dynamodb: Any, session_id: Any) -> None:
+def test_a_malformed_checkout_session_id_is_a_400(
+    call: Call, store: InMemoryRepository, session_id: Any
+) -> None:
     assert_rejected(post_order(call, order_body(checkoutSessionId=session_id)), "checkoutSessionId")
-    assert count_items(dynamodb, "order") == 0
+    assert len(store.orders) == 0
 
 
 @pytest.mark.parametrize("field", ["partnerId", "clientReferenceId"])
@@ -184,9 +172,9 @@ def test_a_coinbase_onramp_order_gets_a_one_click_buy_url(call: Call) -> None:
 
 
 def test_the_onramp_redirect_is_the_sessions_resolved_success_url(
-    call: Call, sessions: SessionService
+    shop: Shop, call: Call, sessions: SessionService
 ) -> None:
-    session = sessions.create({"success_url": "https://shop.example.com/ok?x=1&y=a b".replace(" ", "%20")})
+    session = shop.session(success_url="https://shop.example.com/ok?x=1&y=a%20b")
     order = post_order(call, order_body(onramp=ONRAMP, checkoutSessionId=session.id)).data
 
     query = urlsplit(order["oneClickBuyUrl"]).query
@@ -214,8 +202,8 @@ def test_an_onramp_on_a_chain_coinbase_lacks_is_rejected(call: Call) -> None:
 
 
 # --- linking to a session --------------------------------------------------------------------
-def test_linking_sets_the_sessions_order_id(call: Call, sessions: SessionService) -> None:
-    session = sessions.create({"expires_in": 600})
+def test_linking_sets_the_sessions_order_id(shop: Shop, call: Call, sessions: SessionService) -> None:
+    session = shop.session(expires_in=600)
 
     order = post_order(call, order_body(checkoutSessionId=session.id)).data
 
@@ -229,23 +217,25 @@ def test_linking_sets_the_sessions_order_id(call: Call, sessions: SessionService
 
 
 def test_the_deposit_deadline_is_the_order_ttl_when_that_is_sooner(
-    orders: OrderService, sessions: SessionService
+    shop: Shop, orders: OrderService, sessions: SessionService
 ) -> None:
-    session = sessions.create({"expires_in": 86400})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session = shop.session(expires_in=86400)
+    order = shop.order(checkoutSessionId=session.id)
     assert order.expired_at == order.created_at + 1800 * 1000
 
 
-def test_an_unknown_session_is_a_400_and_nothing_is_written(call: Call, dynamodb: Any) -> None:
+def test_an_unknown_session_is_a_400_and_nothing_is_written(call: Call, store: InMemoryRepository) -> None:
     response = post_order(call, order_body(checkoutSessionId="5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21"))
 
     assert_rejected(response, "checkoutSessionId", "Checkout session not found")
     assert response.error["code"] == "session_not_found"
-    assert dynamodb.scan(TableName=TABLE_NAME)["Count"] == 0
+    assert not store.orders and not store.sessions
 
 
-def test_a_second_order_for_a_session_is_a_409(call: Call, sessions: SessionService, dynamodb: Any) -> None:
-    session = sessions.create({})
+def test_a_second_order_for_a_session_is_a_409(
+    shop: Shop, call: Call, sessions: SessionService, store: InMemoryRepository
+) -> None:
+    session = shop.session()
     first = post_order(call, order_body(checkoutSessionId=session.id))
 
     second = post_order(call, order_body(checkoutSessionId=session.id))
@@ -257,44 +247,44 @@ def test_a_second_order_for_a_session_is_a_409(call: Call, sessions: SessionServ
         "param": "checkoutSessionId",
     }
     assert sessions.get(session.id)[0].order_id == first.data["id"]
-    assert count_items(dynamodb, "order") == 1
+    assert len(store.orders) == 1
 
 
 def test_an_expired_session_is_a_400_and_no_order_is_left(
-    call: Call, sessions: SessionService, dynamodb: Any
+    shop: Shop, call: Call, sessions: SessionService, store: InMemoryRepository
 ) -> None:
-    session = sessions.create({})
+    session = shop.session()
     sessions.expire(session.id)
 
     response = post_order(call, order_body(checkoutSessionId=session.id))
 
     assert_rejected(response, "checkoutSessionId", "expired")
     assert response.error["code"] == "session_not_open"
-    assert count_items(dynamodb, "order") == 0
+    assert len(store.orders) == 0
 
 
 def test_an_open_session_past_its_deadline_is_a_400(
-    orders: OrderService, sessions: SessionService, clock: Any, dynamodb: Any
+    shop: Shop, orders: OrderService, sessions: SessionService, clock: Any, store: InMemoryRepository
 ) -> None:
-    from checkout.errors import SessionNotOpen
+    from checkout.domain.errors import SessionNotOpen
 
-    session = sessions.create({"expires_in": 300})
+    session = shop.session(expires_in=300)
     clock.now += 300 * 1000
 
     with pytest.raises(SessionNotOpen, match="expired"):
-        orders.create(order_body(checkoutSessionId=session.id))
-    assert count_items(dynamodb, "order") == 0
+        shop.order(checkoutSessionId=session.id)
+    assert len(store.orders) == 0
 
 
 def test_the_transaction_condition_decides_when_the_read_is_stale(
-    orders: OrderService, sessions: SessionService, repository: Any, dynamodb: Any
+    shop: Shop, orders: OrderService, sessions: SessionService, store: InMemoryRepository
 ) -> None:
     """Another order links between this request's read and its write: the transaction, not
     the read, decides, and the answer is a 409 with nothing written."""
-    from checkout.errors import SessionAlreadyHasOrder
+    from checkout.domain.errors import SessionAlreadyHasOrder
 
-    session = sessions.create({})
-    real_get = repository.get_session
+    session = shop.session()
+    real_get = store.get_session
     competitor_ran = False
 
     def stale_read(session_id: str) -> Any:
@@ -302,10 +292,10 @@ def test_the_transaction_condition_decides_when_the_read_is_stale(
         item = real_get(session_id)
         if not competitor_ran:
             competitor_ran = True
-            orders.create(order_body(checkoutSessionId=session_id))  # the competitor wins meanwhile
+            shop.order(checkoutSessionId=session_id)  # the competitor wins meanwhile
         return item
 
-    repository.get_session = stale_read
+    store.get_session = stale_read  # type: ignore[method-assign]
     with pytest.raises(SessionAlreadyHasOrder):
-        orders.create(order_body(checkoutSessionId=session.id))
-    assert count_items(dynamodb, "order") == 1
+        shop.order(checkoutSessionId=session.id)
+    assert len(store.orders) == 1

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
-from checkout.errors import SessionNotOpen
-from checkout.sessions import SessionService
-from tests.support import ApiResponse, http_event, load_event
-from tests.unit.conftest import TABLE_NAME
+from checkout.domain.errors import SessionNotOpen
+from checkout.domain.sessions import SessionService
+from tests.builders import http_event, load_event
+from tests.fakes import InMemoryRepository
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -19,7 +21,7 @@ def expire(call: Call, session_id: str) -> ApiResponse:
     return call("expire_checkout_session", http_event("expire_checkout_session", session_id=session_id))
 
 
-def test_expiring_an_open_session_returns_it_expired(call: Call, dynamodb: Any) -> None:
+def test_expiring_an_open_session_returns_it_expired(call: Call, store: InMemoryRepository) -> None:
     session_id = call("create_checkout_session", load_event("create_checkout_session")).data["id"]
 
     response = expire(call, session_id)
@@ -28,12 +30,7 @@ def test_expiring_an_open_session_returns_it_expired(call: Call, dynamodb: Any) 
     assert response.body["message"] == "Checkout session expired"
     assert response.data["status"] == "expired"
     assert response.data["id"] == session_id
-    item = dynamodb.get_item(
-        TableName=TABLE_NAME, Key={"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
-    )["Item"]
-    assert item["status"] == {"S": "expired"}
-    assert "open_shard" not in item
-    assert "purge_at" in item
+    assert store.sessions[session_id].status == "expired"
 
 
 def test_the_event_file_names_an_unknown_session(call: Call) -> None:
@@ -58,8 +55,8 @@ def test_expiring_twice_is_a_400_the_second_time(call: Call) -> None:
     assert response.body["message"] == "Checkout session is expired; only open sessions can be expired"
 
 
-def test_a_session_past_its_deadline_is_not_open(sessions: SessionService, clock: Any) -> None:
-    session = sessions.create({"expires_in": 300})
+def test_a_session_past_its_deadline_is_not_open(shop: Shop, sessions: SessionService, clock: Any) -> None:
+    session = shop.session(expires_in=300)
     clock.now += 301 * 1000
 
     with pytest.raises(SessionNotOpen):
@@ -69,8 +66,8 @@ def test_a_session_past_its_deadline_is_not_open(sessions: SessionService, clock
     assert record.status == "expired"
 
 
-def test_the_expired_session_keeps_its_fields(sessions: SessionService) -> None:
-    session = sessions.create({"metadata": {"a": "b"}, "client_reference_id": "ref"})
+def test_the_expired_session_keeps_its_fields(shop: Shop, sessions: SessionService) -> None:
+    session = shop.session(metadata={"a": "b"}, client_reference_id="ref")
 
     expired = sessions.expire(session.id)
 

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from checkout.sessions import SessionService
-from tests.support import ApiResponse, http_event, load_event
-from tests.unit.conftest import TABLE_NAME
+from checkout.domain.sessions import SessionService
+from tests.builders import http_event, load_event
+from tests.fakes import InMemoryRepository
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -18,13 +20,6 @@ def get(call: Call, session_id: str, query: dict[str, str] | None = None) -> Api
     return call(
         "get_checkout_session", http_event("get_checkout_session", session_id=session_id, query=query or {})
     )
-
-
-def stored(dynamodb: Any, session_id: str) -> dict[str, Any]:
-    item: dict[str, Any] = dynamodb.get_item(
-        TableName=TABLE_NAME, Key={"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
-    )["Item"]
-    return item
 
 
 def test_returns_the_session_as_created(call: Call) -> None:
@@ -65,24 +60,21 @@ def test_a_malformed_id_is_a_404(call: Call, session_id: str) -> None:
 
 
 def test_an_open_session_past_its_deadline_reads_expired_and_is_stored_expired(
-    sessions: SessionService, clock: Any, dynamodb: Any
+    shop: Shop, sessions: SessionService, clock: Any, store: InMemoryRepository
 ) -> None:
-    session = sessions.create({"expires_in": 300})
+    session = shop.session(expires_in=300)
     clock.now = session.expires_at * 1000
 
     record, _ = sessions.get(session.id)
 
     assert record.status == "expired"
-    item = stored(dynamodb, session.id)
-    assert item["status"] == {"S": "expired"}
-    assert "open_shard" not in item
-    assert int(item["purge_at"]["N"]) == session.expires_at + 30 * 86400
+    assert store.sessions[session.id].status == "expired"
 
 
 def test_an_open_session_one_second_before_its_deadline_stays_open(
-    sessions: SessionService, clock: Any
+    shop: Shop, sessions: SessionService, clock: Any
 ) -> None:
-    session = sessions.create({"expires_in": 300})
+    session = shop.session(expires_in=300)
     clock.now = session.expires_at * 1000 - 1
 
     record, _ = sessions.get(session.id)
@@ -99,7 +91,7 @@ def test_an_unknown_include_or_query_parameter_is_a_400(call: Call, query: dict[
     assert response.error["param"] == next(iter(query))
 
 
-def test_an_upper_case_id_finds_the_session(sessions: SessionService) -> None:
-    session = sessions.create({})
+def test_an_upper_case_id_finds_the_session(shop: Shop, sessions: SessionService) -> None:
+    session = shop.session()
     record, _ = sessions.get(session.id.upper())
     assert record.id == session.id

@@ -7,16 +7,17 @@ from typing import Any
 
 import pytest
 
-from checkout.orders import OrderService
-from checkout.sessions import SessionService
-from tests.support import ApiResponse, http_event, load_event
-from tests.unit.test_create_order import order_body
+from checkout.domain.orders import OrderService
+from checkout.domain.sessions import SessionService
+from tests.builders import http_event, load_event
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
 
-def test_returns_the_order_with_its_transaction_lists(call: Call, orders: OrderService) -> None:
-    order = orders.create(order_body())
+def test_returns_the_order_with_its_transaction_lists(shop: Shop, call: Call, orders: OrderService) -> None:
+    order = shop.order()
 
     response = call("get_order", http_event("get_order", order_id=order.id))
 
@@ -43,10 +44,10 @@ def test_a_malformed_order_id_is_a_404(call: Call, order_id: str) -> None:
 
 
 def test_include_order_embeds_the_same_structure(
-    call: Call, sessions: SessionService, orders: OrderService
+    shop: Shop, call: Call, sessions: SessionService, orders: OrderService
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session = shop.session()
+    order = shop.order(checkoutSessionId=session.id)
 
     embedded = call(
         "get_checkout_session",
@@ -57,8 +58,8 @@ def test_include_order_embeds_the_same_structure(
     assert embedded == direct
 
 
-def test_include_order_is_null_without_an_order(call: Call, sessions: SessionService) -> None:
-    session = sessions.create({})
+def test_include_order_is_null_without_an_order(shop: Shop, call: Call, sessions: SessionService) -> None:
+    session = shop.session()
     response = call(
         "get_checkout_session",
         http_event("get_checkout_session", session_id=session.id, query={"include": "order"}),
@@ -66,8 +67,8 @@ def test_include_order_is_null_without_an_order(call: Call, sessions: SessionSer
     assert response.data["order"] is None
 
 
-def test_without_include_there_is_no_order_key(call: Call, sessions: SessionService) -> None:
-    session = sessions.create({})
+def test_without_include_there_is_no_order_key(shop: Shop, call: Call, sessions: SessionService) -> None:
+    session = shop.session()
     response = call(
         "get_checkout_session", http_event("get_checkout_session", session_id=session.id, query={})
     )

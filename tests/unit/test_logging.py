@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from checkout.orders import OrderService
-from tests.support import ApiResponse, http_event, signed_order_event
-from tests.unit.test_create_order import order_body
+from tests.builders import ORDER_EVENTS_SECRET, http_event, signed_order_event
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 CARD_LIKE = "4242424242424242"
@@ -22,7 +22,7 @@ def json_lines(output: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def logs(aws_env: None, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], str]]:
+def logs(function_env: None, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], str]]:
     """What the functions wrote to stdout: their JSON logs and EMF metrics.
 
     The powertools logger keeps the stream it was created with, so point it at this test's
@@ -72,12 +72,12 @@ def test_a_created_session_emits_an_emf_metric_and_logs_no_body(call: Call, logs
 
 
 def test_the_order_events_secret_never_reaches_the_logs(
-    call: Call, orders: OrderService, logs: Callable[[], str]
+    call: Call, shop: Shop, logs: Callable[[], str]
 ) -> None:
-    order = orders.create(order_body())
+    order = shop.order()
     event = {"id": "evt_log", "orderId": order.id, "status": "relay"}
     call("record_order_event", signed_order_event(event, ["whsec_wrong_secret_value"]))
-    call("record_order_event", signed_order_event(event, ["whsec_unit_test_secret"]))
+    call("record_order_event", signed_order_event(event, [ORDER_EVENTS_SECRET]))
 
     output = logs()
     assert "whsec_" not in output
@@ -88,12 +88,12 @@ def test_the_order_events_secret_never_reaches_the_logs(
 def test_an_internal_error_is_logged_with_its_trace_but_answered_generically(
     call: Call, monkeypatch: pytest.MonkeyPatch, logs: Callable[[], str]
 ) -> None:
-    from checkout import services
+    from checkout import composition
 
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("table definition drifted: secret internals")
 
-    monkeypatch.setattr(services.session_service(), "create", broken)
+    monkeypatch.setattr(composition.session_service(), "create", broken)
     response = call("create_checkout_session", http_event("create_checkout_session", body={}))
 
     output = logs()

@@ -8,37 +8,29 @@ from typing import Any
 
 import pytest
 
-from checkout.orders import OrderService
-from checkout.sessions import SessionService
-from tests.support import ApiResponse, load_event, signed_order_event
-from tests.unit.conftest import TABLE_NAME
-from tests.unit.test_create_order import order_body
+from checkout.domain.orders import OrderService
+from checkout.domain.sessions import SessionService
+from tests.builders import ORDER_EVENTS_SECRET, load_event, order_event_body, signed_order_event
+from tests.fakes import InMemoryRepository
+from tests.support import ApiResponse
+from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
-SECRET = "whsec_unit_test_secret"  # what the aws_env fixture configures
+SECRET = ORDER_EVENTS_SECRET  # what the function environment configures
 TX = {"kind": "deposit", "chainId": 8453, "txHash": "0x" + "ab" * 32}
 
 
 @pytest.fixture
-def order_id(orders: OrderService) -> str:
-    return orders.create(order_body()).id
+def order_id(shop: Shop) -> str:
+    return shop.order().id
 
 
 def post_event(call: Call, body: dict[str, Any] | bytes, **kwargs: Any) -> ApiResponse:
     return call("record_order_event", signed_order_event(body, [SECRET], **kwargs))
 
 
-def event(order_id: str, status: str, event_id: str = "evt_1", **extra: Any) -> dict[str, Any]:
-    return {"id": event_id, "orderId": order_id, "status": status, **extra}
-
-
-def event_items(dynamodb: Any) -> int:
-    items = dynamodb.scan(TableName=TABLE_NAME)["Items"]
-    return sum(1 for item in items if item["entity"]["S"] == "event")
-
-
 def test_a_deposit_moves_the_order_and_records_the_transaction(call: Call, order_id: str) -> None:
-    response = post_event(call, event(order_id, "sending_token_from_vault", transaction=TX))
+    response = post_event(call, order_event_body(order_id, "sending_token_from_vault", transaction=TX))
 
     assert response.status == 200
     assert response.body["message"] == "Order event recorded"
@@ -53,8 +45,10 @@ def test_a_deposit_moves_the_order_and_records_the_transaction(call: Call, order
 def test_each_transaction_kind_goes_to_its_list(call: Call, order_id: str, kind: str, field: str) -> None:
     status = {"deposit": "sending_token_from_vault", "relay": "relay", "refund": "refunding"}[kind]
     if kind == "refund":
-        post_event(call, event(order_id, "failure", event_id="evt_failed"))  # refunds follow a failure
-    response = post_event(call, event(order_id, status, transaction={**TX, "kind": kind}))
+        post_event(
+            call, order_event_body(order_id, "failure", event_id="evt_failed")
+        )  # refunds follow a failure
+    response = post_event(call, order_event_body(order_id, status, transaction={**TX, "kind": kind}))
     assert response.status == 200, response.body
     assert len(response.data[field]) == 1
 
@@ -62,7 +56,7 @@ def test_each_transaction_kind_goes_to_its_list(call: Call, order_id: str, kind:
 def test_an_execute_transaction_is_the_single_execute_tx_and_sets_filled_at(
     call: Call, order_id: str
 ) -> None:
-    response = post_event(call, event(order_id, "executed", transaction={**TX, "kind": "execute"}))
+    response = post_event(call, order_event_body(order_id, "executed", transaction={**TX, "kind": "execute"}))
 
     assert response.data["executeTx"]["txHash"] == TX["txHash"]
     assert response.data["order"]["status"] == "executed"
@@ -71,20 +65,20 @@ def test_an_execute_transaction_is_the_single_execute_tx_and_sets_filled_at(
 
 def test_a_failure_records_error_details(call: Call, order_id: str) -> None:
     details = {"code": "slippage", "message": "price moved"}
-    response = post_event(call, event(order_id, "failure", errorDetails=details))
+    response = post_event(call, order_event_body(order_id, "failure", errorDetails=details))
     assert response.data["order"]["errorDetails"] == details
 
 
 def test_a_failure_without_details_gets_a_generic_one(call: Call, order_id: str) -> None:
-    response = post_event(call, event(order_id, "failure"))
+    response = post_event(call, order_event_body(order_id, "failure"))
     assert response.data["order"]["errorDetails"]["code"] == "payment_failed"
 
 
 def test_a_replayed_event_id_is_a_200_no_op(call: Call, order_id: str) -> None:
-    first = post_event(call, event(order_id, "sending_token_from_vault", transaction=TX))
-    post_event(call, event(order_id, "relay", event_id="evt_2"))
+    first = post_event(call, order_event_body(order_id, "sending_token_from_vault", transaction=TX))
+    post_event(call, order_event_body(order_id, "relay", event_id="evt_2"))
 
-    replay = post_event(call, event(order_id, "sending_token_from_vault", transaction=TX))
+    replay = post_event(call, order_event_body(order_id, "sending_token_from_vault", transaction=TX))
 
     assert replay.status == 200
     assert replay.body["message"] == "Order event already recorded"
@@ -92,43 +86,50 @@ def test_a_replayed_event_id_is_a_200_no_op(call: Call, order_id: str) -> None:
     assert len(replay.data["depositTxs"]) == len(first.data["depositTxs"]) == 1
 
 
-def test_an_illegal_transition_is_a_409_and_records_nothing(call: Call, order_id: str, dynamodb: Any) -> None:
-    post_event(call, event(order_id, "executing", event_id="evt_a"))
+def test_an_illegal_transition_is_a_409_and_records_nothing(
+    call: Call, order_id: str, store: InMemoryRepository
+) -> None:
+    post_event(call, order_event_body(order_id, "executing", event_id="evt_a"))
 
-    response = post_event(call, event(order_id, "relay", event_id="evt_b"))
+    response = post_event(call, order_event_body(order_id, "relay", event_id="evt_b"))
 
     assert response.status == 409
     assert response.error == {"type": "conflict_error", "code": "illegal_transition", "param": "status"}
     assert response.body["message"] == "Order is executing; it cannot move to relay"
-    assert event_items(dynamodb) == 1  # the rejected event id is not burnt
+    assert len(store.events) == 1  # the rejected event id is not burnt
 
 
 def test_an_expired_order_cannot_receive_progress_but_can_be_refunded(call: Call, order_id: str) -> None:
-    post_event(call, event(order_id, "expired", event_id="evt_x"))
+    post_event(call, order_event_body(order_id, "expired", event_id="evt_x"))
 
-    assert post_event(call, event(order_id, "sending_token_from_vault", event_id="evt_y")).status == 409
-    late = post_event(call, event(order_id, "refunding", event_id="evt_z", transaction=TX))
+    assert (
+        post_event(call, order_event_body(order_id, "sending_token_from_vault", event_id="evt_y")).status
+        == 409
+    )
+    late = post_event(call, order_event_body(order_id, "refunding", event_id="evt_z", transaction=TX))
     assert late.status == 200
     assert late.data["order"]["status"] == "refunding"
     assert len(late.data["depositTxs"]) == 1
 
 
 def test_the_same_status_again_only_appends_the_transaction(call: Call, order_id: str) -> None:
-    post_event(call, event(order_id, "relay", event_id="evt_1", transaction={**TX, "kind": "relay"}))
+    post_event(
+        call, order_event_body(order_id, "relay", event_id="evt_1", transaction={**TX, "kind": "relay"})
+    )
     second_tx = {**TX, "kind": "relay", "txHash": "0x" + "cd" * 32}
 
-    response = post_event(call, event(order_id, "relay", event_id="evt_2", transaction=second_tx))
+    response = post_event(call, order_event_body(order_id, "relay", event_id="evt_2", transaction=second_tx))
 
     assert response.status == 200
     assert len(response.data["relayTxs"]) == 2
 
 
 def test_a_failed_refund_is_recorded_and_can_be_retried(call: Call, order_id: str) -> None:
-    post_event(call, event(order_id, "sending_token_from_vault", event_id="evt_d", transaction=TX))
-    post_event(call, event(order_id, "refunding", event_id="evt_r1"))
+    post_event(call, order_event_body(order_id, "sending_token_from_vault", event_id="evt_d", transaction=TX))
+    post_event(call, order_event_body(order_id, "refunding", event_id="evt_r1"))
 
-    failed = post_event(call, event(order_id, "failure", event_id="evt_f"))
-    retried = post_event(call, event(order_id, "refunding", event_id="evt_r2"))
+    failed = post_event(call, order_event_body(order_id, "failure", event_id="evt_f"))
+    retried = post_event(call, order_event_body(order_id, "refunding", event_id="evt_r2"))
 
     assert failed.status == 200
     assert failed.data["order"]["status"] == "failure"
@@ -136,19 +137,19 @@ def test_a_failed_refund_is_recorded_and_can_be_retried(call: Call, order_id: st
 
 
 def test_a_refund_before_any_deposit_or_failure_is_a_409(call: Call, order_id: str) -> None:
-    assert post_event(call, event(order_id, "refunding")).status == 409
+    assert post_event(call, order_event_body(order_id, "refunding")).status == 409
 
 
-def test_an_unknown_order_is_a_404(call: Call, dynamodb: Any) -> None:
-    response = post_event(call, event("0d6f3e2a-1b4c-4d5e-8f9a-0b1c2d3e4f5a", "relay"))
+def test_an_unknown_order_is_a_404(call: Call, store: InMemoryRepository) -> None:
+    response = post_event(call, order_event_body("0d6f3e2a-1b4c-4d5e-8f9a-0b1c2d3e4f5a", "relay"))
     assert response.status == 404
     assert response.error["param"] == "orderId"
-    assert event_items(dynamodb) == 0
+    assert len(store.events) == 0
 
 
 # --- the signature comes before anything else ------------------------------------------------
 def test_a_missing_signature_is_a_401(call: Call, order_id: str) -> None:
-    raw = json.dumps(event(order_id, "relay")).encode()
+    raw = json.dumps(order_event_body(order_id, "relay")).encode()
     response = call("record_order_event", signed_order_event(raw, [SECRET], header=""))
     assert response.status == 401
     assert response.error == {"type": "authentication_error", "code": "invalid_signature"}
@@ -163,13 +164,13 @@ def test_the_signature_is_checked_before_the_body_is_parsed(call: Call) -> None:
 def test_a_stale_signature_is_a_401(call: Call, order_id: str) -> None:
     import time
 
-    response = post_event(call, event(order_id, "relay"), timestamp=int(time.time()) - 301)
+    response = post_event(call, order_event_body(order_id, "relay"), timestamp=int(time.time()) - 301)
     assert response.status == 401
     assert "tolerance" in response.body["message"]
 
 
 def test_a_body_tampered_after_signing_is_a_401(call: Call, order_id: str) -> None:
-    signed = signed_order_event(event(order_id, "relay"), [SECRET])
+    signed = signed_order_event(order_event_body(order_id, "relay"), [SECRET])
     signed["body"] = signed["body"].replace("relay", "executed")
     assert call("record_order_event", signed).status == 401
 
@@ -196,7 +197,7 @@ def test_the_event_file_is_well_formed_but_its_signature_is_long_expired(call: C
 def test_a_signed_but_invalid_event_is_a_400(
     call: Call, order_id: str, changes: dict[str, Any], param: str
 ) -> None:
-    response = post_event(call, {**event(order_id, "relay"), **changes})
+    response = post_event(call, {**order_event_body(order_id, "relay"), **changes})
     assert response.status == 400
     assert response.error["param"] == param
 
@@ -208,11 +209,11 @@ def test_a_signed_malformed_body_is_a_400(call: Call) -> None:
 
 
 def test_the_session_follows_on_its_next_read(
-    call: Call, sessions: SessionService, orders: OrderService
+    shop: Shop, call: Call, sessions: SessionService, orders: OrderService
 ) -> None:
-    session = sessions.create({})
-    order = orders.create(order_body(checkoutSessionId=session.id))
+    session = shop.session()
+    order = shop.order(checkoutSessionId=session.id)
 
-    post_event(call, event(order.id, "executed", transaction={**TX, "kind": "execute"}))
+    post_event(call, order_event_body(order.id, "executed", transaction={**TX, "kind": "execute"}))
 
     assert sessions.get(session.id)[0].status == "complete"

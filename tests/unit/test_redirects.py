@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkout.redirects import resolve_redirect_url
+from checkout.domain.redirects import resolve_redirect_url
 
 SID = "5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21"
 

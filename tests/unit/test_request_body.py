@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.support import ApiResponse, http_event
-from tests.unit.conftest import TABLE_NAME
+from tests.builders import http_event
+from tests.fakes import InMemoryRepository
+from tests.support import ApiResponse
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -20,40 +21,40 @@ def post(call: Call, raw_body: bytes | str, content_type: str | None = "applicat
     )
 
 
-def table_is_empty(dynamodb: Any) -> bool:
-    return bool(dynamodb.scan(TableName=TABLE_NAME, Select="COUNT")["Count"] == 0)
+def nothing_stored(store: InMemoryRepository) -> bool:
+    return not store.sessions and not store.orders
 
 
 @pytest.mark.parametrize(
     "raw", ["{", '{"expires_in": }', "nope", '{"a":1}x', "NaN", '{"expires_in": NaN}', '{"a":1,"a":2}']
 )
-def test_malformed_json_is_a_400(call: Call, dynamodb: Any, raw: str) -> None:
+def test_malformed_json_is_a_400(call: Call, store: InMemoryRepository, raw: str) -> None:
     response = post(call, raw)
     assert response.status == 400
     assert response.error == {"type": "invalid_request_error", "code": "invalid_json"}
     assert response.body["message"] == "Request body is not valid JSON"
-    assert table_is_empty(dynamodb)
+    assert nothing_stored(store)
 
 
 @pytest.mark.parametrize("raw", ["[]", "[{}]", '"text"', "42", "null", "true"])
-def test_a_body_that_is_not_an_object_is_a_400(call: Call, dynamodb: Any, raw: str) -> None:
+def test_a_body_that_is_not_an_object_is_a_400(call: Call, store: InMemoryRepository, raw: str) -> None:
     response = post(call, raw)
     assert response.status == 400
     assert response.error == {"type": "invalid_request_error", "code": "invalid_body"}
     assert response.body["message"] == "Request body must be a JSON object"
-    assert table_is_empty(dynamodb)
+    assert nothing_stored(store)
 
 
 @pytest.mark.parametrize(
     "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
 )
 def test_a_body_that_is_not_declared_json_is_a_415(
-    call: Call, dynamodb: Any, content_type: str | None
+    call: Call, store: InMemoryRepository, content_type: str | None
 ) -> None:
     response = post(call, "{}", content_type)
     assert response.status == 415
     assert response.error == {"type": "invalid_request_error", "code": "unsupported_media_type"}
-    assert table_is_empty(dynamodb)
+    assert nothing_stored(store)
 
 
 @pytest.mark.parametrize(
@@ -63,12 +64,12 @@ def test_json_content_types_with_parameters_are_accepted(call: Call, content_typ
     assert post(call, "{}", content_type).status == 200
 
 
-def test_a_body_over_64_kib_is_a_413(call: Call, dynamodb: Any) -> None:
+def test_a_body_over_64_kib_is_a_413(call: Call, store: InMemoryRepository) -> None:
     raw = '{"metadata": {"k": "' + "x" * (64 * 1024) + '"}}'
     response = post(call, raw)
     assert response.status == 413
     assert response.error == {"type": "invalid_request_error", "code": "body_too_large"}
-    assert table_is_empty(dynamodb)
+    assert nothing_stored(store)
 
 
 def test_a_body_of_exactly_64_kib_is_parsed(call: Call) -> None:

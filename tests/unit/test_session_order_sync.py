@@ -6,19 +6,12 @@ from typing import Any
 
 import pytest
 
-from checkout.errors import PaymentInProgress
-from checkout.orders import OrderService
-from checkout.repository import Repository
-from checkout.sessions import SessionService
-from checkout.status import OrderStatus
-from tests.unit.conftest import TABLE_NAME, Shop
-
-
-def session_item(dynamodb: Any, session_id: str) -> dict[str, Any]:
-    item: dict[str, Any] = dynamodb.get_item(
-        TableName=TABLE_NAME, Key={"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
-    )["Item"]
-    return item
+from checkout.domain.errors import PaymentInProgress
+from checkout.domain.orders import OrderService
+from checkout.domain.sessions import SessionService
+from checkout.domain.status import OrderStatus
+from tests.fakes import InMemoryRepository
+from tests.unit.conftest import Shop
 
 
 @pytest.mark.parametrize(
@@ -35,7 +28,7 @@ def session_item(dynamodb: Any, session_id: str) -> dict[str, Any]:
 def test_get_syncs_the_session_from_its_order_and_stores_it(
     shop: Shop,
     sessions: SessionService,
-    dynamodb: Any,
+    store: InMemoryRepository,
     order_status: OrderStatus,
     session_status: str,
 ) -> None:
@@ -46,14 +39,14 @@ def test_get_syncs_the_session_from_its_order_and_stores_it(
     record, _ = sessions.get(session.id)
 
     assert record.status == session_status
-    assert session_item(dynamodb, session.id)["status"] == {"S": session_status}
+    assert store.sessions[session.id].status == session_status
 
 
-def test_a_completed_session_has_completed_at_and_leaves_the_expiry_index(
+def test_a_completed_session_has_completed_at_and_is_stored_so(
     shop: Shop,
     sessions: SessionService,
     clock: Any,
-    dynamodb: Any,
+    store: InMemoryRepository,
 ) -> None:
     session, order = shop.session_with_order()
     shop.report(order.id, OrderStatus.EXECUTED)
@@ -62,9 +55,7 @@ def test_a_completed_session_has_completed_at_and_leaves_the_expiry_index(
     record, _ = sessions.get(session.id)
 
     assert record.completed_at == clock.now
-    item = session_item(dynamodb, session.id)
-    assert "open_shard" not in item
-    assert int(item["purge_at"]["N"]) == session.expires_at + 30 * 86400
+    assert store.sessions[session.id] == record
 
 
 def test_a_processing_session_is_never_expired_by_the_clock(
@@ -79,19 +70,6 @@ def test_a_processing_session_is_never_expired_by_the_clock(
     record, _ = sessions.get(session.id)
 
     assert record.status == "processing"
-
-
-def test_a_processing_session_carries_no_purge_time(
-    shop: Shop,
-    sessions: SessionService,
-    dynamodb: Any,
-) -> None:
-    session, order = shop.session_with_order()
-    shop.report(order.id, OrderStatus.RELAY)
-
-    sessions.get(session.id)
-
-    assert "purge_at" not in session_item(dynamodb, session.id)
 
 
 def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
@@ -126,7 +104,7 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
     shop: Shop,
     sessions: SessionService,
     orders: OrderService,
-    repository: Repository,
+    store: InMemoryRepository,
 ) -> None:
     session, order = shop.session_with_order()
     shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
@@ -134,7 +112,7 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
     with pytest.raises(PaymentInProgress):
         sessions.expire(session.id)
 
-    assert repository.get_session(session.id)["status"] == "open"  # type: ignore[index]
+    assert store.sessions[session.id].status == "open"
     assert orders.get(order.id).status == "sending_token_from_vault"
 
 

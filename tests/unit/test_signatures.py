@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checkout.errors import InvalidSignature
-from checkout.signatures import sign, signature_header, verify
+from checkout.web.errors import InvalidSignature
+from checkout.web.signatures import sign, signature_header, verify
 
 SECRET = "whsec_current"
 OLD = "whsec_previous"

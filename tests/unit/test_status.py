@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkout.status import (
+from checkout.domain.status import (
     AWAITING_DEPOSIT,
     OrderStatus,
     SessionStatus,

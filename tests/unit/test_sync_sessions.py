@@ -12,11 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkout.errors import StorageUnavailable
-from checkout.repository import Repository
-from checkout.sessions import SessionService
-from tests.support import invoke, load_event
+from checkout.domain.errors import StorageUnavailable
+from checkout.domain.status import SessionStatus
+from tests.builders import load_event
+from tests.fakes import InMemoryRepository
+from tests.support import invoke
+from tests.unit.conftest import Shop
 
+pytestmark = pytest.mark.usefixtures("function_env")
 _sequence = itertools.count(100_000_000_000_000_000_000)
 
 SUCCESS = ["sending_token_from_vault", "quoting_after_deposit", "relay", "executing", "executed"]
@@ -55,43 +58,41 @@ def deliver(records: list[dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def status_of(repository: Repository, session_id: str) -> str:
-    item = repository.get_session(session_id)
-    assert item is not None
-    return str(item["status"])
+def status_of(store: InMemoryRepository, session_id: str) -> str:
+    return str(store.sessions[session_id].status)
 
 
 @pytest.mark.parametrize(
     ("statuses", "final"), [(SUCCESS, "complete"), (FAILURE, "expired"), (ABANDONED, "expired")]
 )
 def test_in_order_delivery_reaches_the_mapped_status(
-    sessions: SessionService, repository: Repository, statuses: list[str], final: str
+    shop: Shop, store: InMemoryRepository, statuses: list[str], final: str
 ) -> None:
-    session = sessions.create({})
+    session = shop.session()
 
     result = deliver(records_for(session.id, session.expires_at, statuses))
 
     assert result == {"batchItemFailures": []}
-    assert status_of(repository, session.id) == final
+    assert status_of(store, session.id) == final
 
 
-def test_the_event_file_completes_its_session(sessions: SessionService, repository: Repository) -> None:
-    session = sessions.create({})
+def test_the_event_file_completes_its_session(shop: Shop, store: InMemoryRepository) -> None:
+    session = shop.session()
     event = load_event("sync_sessions")
     for image in ("OldImage", "NewImage"):
         event["Records"][0]["dynamodb"][image]["checkout_session_id"] = {"S": session.id}
 
     assert deliver(event["Records"]) == {"batchItemFailures": []}
-    assert status_of(repository, session.id) == "complete"
+    assert status_of(store, session.id) == "complete"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), flow=st.sampled_from([(SUCCESS, "complete"), (FAILURE, "expired")]))
 def test_duplicated_shuffled_and_stale_delivery_converges(
-    sessions: SessionService, repository: Repository, data: st.DataObject, flow: tuple[list[str], str]
+    shop: Shop, store: InMemoryRepository, data: st.DataObject, flow: tuple[list[str], str]
 ) -> None:
     statuses, final = flow
-    session = sessions.create({})
+    session = shop.session()
     records = records_for(session.id, session.expires_at, statuses)
     duplicated = records + data.draw(st.lists(st.sampled_from(records), max_size=6))
     delivery = data.draw(st.permutations(duplicated))
@@ -100,69 +101,61 @@ def test_duplicated_shuffled_and_stale_delivery_converges(
     for start in range(batches):
         assert deliver(delivery[start::batches]) == {"batchItemFailures": []}
 
-    assert status_of(repository, session.id) == final
+    assert status_of(store, session.id) == final
 
 
-def test_a_stale_record_after_completion_changes_nothing(
-    sessions: SessionService, repository: Repository
-) -> None:
-    session = sessions.create({})
+def test_a_stale_record_after_completion_changes_nothing(shop: Shop, store: InMemoryRepository) -> None:
+    session = shop.session()
     deliver(records_for(session.id, session.expires_at, SUCCESS))
-    completed = repository.get_session(session.id)
+    completed = store.sessions[session.id]
 
     deliver([order_record(session.id, session.expires_at, "scanning_deposit_transaction", "relay")])
 
-    assert repository.get_session(session.id) == completed
+    assert store.sessions[session.id] == completed
 
 
-def test_an_empty_map_written_as_an_empty_attribute_is_understood(
-    sessions: SessionService, repository: Repository
-) -> None:
-    """Records read through botocore's streams client show an empty map as `{}`."""
-    session = sessions.create({})
+def test_an_order_with_empty_maps_is_understood(shop: Shop, store: InMemoryRepository) -> None:
+    session = shop.session()
     record = order_record(session.id, session.expires_at, "executing", "executed")
-    record["dynamodb"]["NewImage"]["payload"] = {}
+    record["dynamodb"]["NewImage"]["payload"] = {"M": {}}
 
     assert deliver([record]) == {"batchItemFailures": []}
-    assert status_of(repository, session.id) == "complete"
+    assert status_of(store, session.id) == "complete"
 
 
-def test_a_ttl_removal_is_ignored(sessions: SessionService, repository: Repository) -> None:
-    session = sessions.create({})
+def test_a_ttl_removal_is_ignored(shop: Shop, store: InMemoryRepository) -> None:
+    session = shop.session()
 
     assert deliver([ttl_removal(session.id)]) == {"batchItemFailures": []}
-    assert status_of(repository, session.id) == "open"
+    assert status_of(store, session.id) == "open"
 
 
-def test_a_record_for_a_purged_session_is_not_a_failure(repository: Repository) -> None:
+def test_a_record_for_a_purged_session_is_not_a_failure(function_env: None) -> None:
     gone = "0d6f3e2a-1b4c-4d5e-8f9a-0b1c2d3e4f5a"
     assert deliver(records_for(gone, 0, ["executed"])) == {"batchItemFailures": []}
 
 
 def test_a_failing_record_is_reported_and_the_records_after_it_are_applied(
-    sessions: SessionService, repository: Repository, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, store: InMemoryRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checkout import services
+    unlucky, later = shop.session(), shop.session()
+    real_follow = store.follow_order
 
-    unlucky, later = sessions.create({}), sessions.create({})
-    shared = services.repository()
-    real_change = shared.change_status
-
-    def throttled(change: Any) -> Any:
-        if change.key["pk"] == f"SESSION#{unlucky.id}":
+    def throttled(session_id: str, target: SessionStatus, expires_at: int, now_ms: int) -> Any:
+        if session_id == unlucky.id:
             raise StorageUnavailable("throttled")
-        return real_change(change)
+        return real_follow(session_id, target, expires_at, now_ms)
 
-    monkeypatch.setattr(shared, "change_status", throttled)
+    monkeypatch.setattr(store, "follow_order", throttled)
     failing = order_record(unlucky.id, unlucky.expires_at, "scanning_deposit_transaction", "executed")
     succeeding = order_record(later.id, later.expires_at, "scanning_deposit_transaction", "executed")
 
     result = deliver([failing, succeeding])
 
     assert result == {"batchItemFailures": [{"itemIdentifier": failing["dynamodb"]["SequenceNumber"]}]}
-    assert status_of(repository, later.id) == "complete"
-    assert status_of(repository, unlucky.id) == "open"
+    assert status_of(store, later.id) == "complete"
+    assert status_of(store, unlucky.id) == "open"
 
-    monkeypatch.setattr(shared, "change_status", real_change)
+    monkeypatch.setattr(store, "follow_order", real_follow)
     assert deliver([failing]) == {"batchItemFailures": []}  # Lambda's retry then succeeds
-    assert status_of(repository, unlucky.id) == "complete"
+    assert status_of(store, unlucky.id) == "complete"

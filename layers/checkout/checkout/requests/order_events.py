@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
-from checkout.requests.fields import Identifier, Uuid
-from checkout.requests.parsing import problem, settings_from
+from checkout.requests.fields import ChainId, Identifier, Uuid
+from checkout.requests.parsing import problem
 
 _TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}", re.ASCII)
 
@@ -19,15 +19,8 @@ class EventTransaction(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel)
 
     kind: Literal["deposit", "relay", "execute", "refund"]
-    chain_id: int
+    chain_id: ChainId
     tx_hash: str
-
-    @field_validator("chain_id")
-    @classmethod
-    def _supported_chain(cls, value: int, info: ValidationInfo) -> int:
-        if value not in settings_from(info).supported_chains:
-            raise problem(f"{value} is not a supported chain")
-        return value
 
     @field_validator("tx_hash")
     @classmethod

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.addresses import address_problem, to_checksum_address
 from checkout.domain.countries import ISO_3166_ALPHA_2
-from checkout.requests.fields import Identifier, Uuid
-from checkout.requests.parsing import problem, settings_from
+from checkout.requests.fields import ChainId, Identifier, Uuid
+from checkout.requests.parsing import problem
 
 DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 MAX_AMOUNT = 2**256
@@ -68,8 +68,8 @@ class CreateOrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel)
 
     recipient_address: EvmAddress
-    src_chain: int
-    dst_chain: int
+    src_chain: ChainId
+    dst_chain: ChainId
     src_token_address: EvmAddress
     dst_token_address: EvmAddress
     src_amount: str
@@ -81,13 +81,6 @@ class CreateOrderRequest(BaseModel):
     creator_address: EvmAddress | None = None
     partner_id: Identifier | None = None
     client_reference_id: Identifier | None = None
-
-    @field_validator("src_chain", "dst_chain")
-    @classmethod
-    def _supported_chain(cls, value: int, info: ValidationInfo) -> int:
-        if value not in settings_from(info).supported_chains:
-            raise problem(f"{value} is not a supported chain")
-        return value
 
     @field_validator("src_amount")
     @classmethod

@@ -9,10 +9,9 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS  # type: ignore[attr-defined]
 
-from checkout import services
-from checkout.orders import OrderService
-from tests.support import ApiResponse, signed_order_event
-from tests.unit.test_create_order import order_body
+from checkout import composition
+from tests.builders import ORDER_EVENTS_SECRET, http_event, order_body, signed_order_event
+from tests.support import ApiResponse
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 PARAMETER = "/checkout/order-events-secret"
@@ -23,10 +22,18 @@ def secret_in_ssm(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
     """No ORDER_EVENTS_SECRET; the template's parameter name points at SSM (moto)."""
     monkeypatch.delenv("ORDER_EVENTS_SECRET")
     monkeypatch.setenv("ORDER_EVENTS_SECRET_PARAMETER", PARAMETER)
-    services.reset()
+    composition.reset()
     DEFAULT_PROVIDERS.clear()  # a fresh provider (and client) inside this mock
-    yield boto3.client("ssm", region_name="us-east-1")
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    yield ssm
     DEFAULT_PROVIDERS.clear()
+    if ssm.get_parameters(Names=[PARAMETER])["Parameters"]:
+        ssm.delete_parameter(Name=PARAMETER)  # the mock outlives the test
+
+
+def new_order(call: Call) -> str:
+    order_id: str = call("create_order", http_event("create_order", body=order_body())).data["id"]
+    return order_id
 
 
 def post(call: Call, order_id: str, secret: str) -> ApiResponse:
@@ -34,46 +41,40 @@ def post(call: Call, order_id: str, secret: str) -> ApiResponse:
     return call("record_order_event", signed_order_event(body, [secret]))
 
 
-def test_the_secret_is_read_from_an_ssm_secure_string(
-    call: Call, orders: OrderService, secret_in_ssm: Any
-) -> None:
+def test_the_secret_is_read_from_an_ssm_secure_string(call: Call, secret_in_ssm: Any) -> None:
     secret_in_ssm.put_parameter(Name=PARAMETER, Value="whsec_from_ssm", Type="SecureString")
-    order = orders.create(order_body())
+    order_id = new_order(call)
 
-    assert post(call, order.id, "whsec_from_ssm").status == 200
-    assert post(call, order.id, "whsec_unit_test_secret").status == 401
+    assert post(call, order_id, "whsec_from_ssm").status == 200
+    assert post(call, order_id, ORDER_EVENTS_SECRET).status == 401
 
 
-def test_a_comma_separated_parameter_accepts_every_listed_secret(
-    call: Call, orders: OrderService, secret_in_ssm: Any
-) -> None:
+def test_a_comma_separated_parameter_accepts_every_listed_secret(call: Call, secret_in_ssm: Any) -> None:
     secret_in_ssm.put_parameter(Name=PARAMETER, Value="whsec_new_aaaa,whsec_old_bbbb", Type="SecureString")
-    order = orders.create(order_body())
+    order_id = new_order(call)
 
-    assert post(call, order.id, "whsec_new_aaaa").status == 200
-    assert post(call, order.id, "whsec_old_bbbb").status == 200
+    assert post(call, order_id, "whsec_new_aaaa").status == 200
+    assert post(call, order_id, "whsec_old_bbbb").status == 200
 
 
-def test_the_parameter_is_cached_between_requests(
-    call: Call, orders: OrderService, secret_in_ssm: Any
-) -> None:
+def test_the_parameter_is_cached_between_requests(call: Call, secret_in_ssm: Any) -> None:
     secret_in_ssm.put_parameter(Name=PARAMETER, Value="whsec_cached_1111", Type="SecureString")
-    order = orders.create(order_body())
-    assert post(call, order.id, "whsec_cached_1111").status == 200
+    order_id = new_order(call)
+    assert post(call, order_id, "whsec_cached_1111").status == 200
 
     secret_in_ssm.delete_parameter(Name=PARAMETER)
 
-    assert post(call, order.id, "whsec_cached_1111").status == 200  # no SSM call per request
+    assert post(call, order_id, "whsec_cached_1111").status == 200  # no SSM call per request
 
 
 def test_no_configured_secret_is_a_500_that_leaks_nothing(
-    call: Call, orders: OrderService, monkeypatch: pytest.MonkeyPatch
+    call: Call, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    order_id = new_order(call)
     monkeypatch.delenv("ORDER_EVENTS_SECRET")
-    services.reset()
-    order = orders.create(order_body())
+    composition.reset()
 
-    response = post(call, order.id, "whsec_anything")
+    response = post(call, order_id, "whsec_anything")
 
     assert response.status == 500
     assert response.body["message"] == "An internal error occurred"

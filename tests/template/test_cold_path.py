@@ -14,7 +14,7 @@ import importlib.util, sys
 spec = importlib.util.spec_from_file_location("app", {path!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-from checkout.repository import default_client
+from checkout.adapters.dynamodb.client import default_client
 print(",".join(sorted({{name.split(".")[0] for name in sys.modules}})))
 print("client" if default_client.cache_info().currsize else "no-client")
 """

@@ -1,0 +1,34 @@
+"""Contract tier: one suite, two implementations of the `Repository` port.
+
+Every test runs against the in-memory fake the unit tier uses and against the DynamoDB adapter
+on moto, so the fake can never drift from what the real repository does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from checkout.adapters.dynamodb.repository import DynamoDBRepository
+from checkout.domain.ports import Repository
+from devstack.tables import create_table
+from tests.builders import TABLE_NAME, make_settings
+from tests.fakes import InMemoryRepository
+
+
+@pytest.fixture(params=["in-memory", "dynamodb"])
+def repository(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repository]:
+    if request.param == "in-memory":
+        yield InMemoryRepository()
+        return
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    with mock_aws():
+        client: Any = boto3.client("dynamodb", region_name="us-east-1")
+        create_table(client, TABLE_NAME)
+        yield DynamoDBRepository(TABLE_NAME, make_settings(open_shards=2), client)

@@ -1,0 +1,353 @@
+"""What every `Repository` promises (DESIGN 3 and 4), held against the fake and the DynamoDB adapter."""
+
+from __future__ import annotations
+
+import uuid
+
+from checkout.domain.ports import (
+    AlreadyLinked,
+    Duplicate,
+    Expired,
+    ExpiryReason,
+    ExpiryTarget,
+    Illegal,
+    Linked,
+    LostRace,
+    Missing,
+    Moved,
+    NotLinkable,
+    PaymentReceived,
+    Recorded,
+    Repository,
+    Unmoved,
+)
+from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.status import OrderStatus, SessionStatus
+from tests.builders import NOW_MS, a_session, an_order, progress
+
+DEADLINE_S = NOW_MS // 1000 + 1800
+AFTER_DEADLINE_MS = (DEADLINE_S + 1) * 1000
+
+
+def open_session(repository: Repository, **fields: object) -> SessionRecord:
+    session = a_session(id=str(uuid.uuid4()), expires_at=DEADLINE_S, **fields)
+    repository.put_session(session)
+    return session
+
+
+def linked_order(repository: Repository, session: SessionRecord, **fields: object) -> OrderRecord:
+    order = an_order(id=str(uuid.uuid4()), checkout_session_id=session.id, **fields)
+    assert repository.link_order(order) == Linked()
+    return order
+
+
+def current(repository: Repository, session_id: str) -> SessionRecord:
+    session = repository.get_session(session_id)
+    assert session is not None
+    return session
+
+
+# --- reads and creates ---------------------------------------------------------------------------
+def test_a_stored_session_reads_back_as_it_was_stored(repository: Repository) -> None:
+    session = open_session(repository, metadata={"cart": "c1"}, success_url="https://shop.example/ok")
+
+    assert repository.get_session(session.id) == session
+
+
+def test_an_unknown_id_reads_as_none(repository: Repository) -> None:
+    assert repository.get_session(str(uuid.uuid4())) is None
+    assert repository.get_order(str(uuid.uuid4())) is None
+
+
+def test_a_standalone_order_reads_back_with_its_nested_fields(repository: Repository) -> None:
+    order = an_order(id=str(uuid.uuid4()), payload={"a": {"b": [1, "x", None, True]}}, metadata={})
+    repository.put_order(order)
+
+    assert repository.get_order(order.id) == order
+
+
+# --- linking -------------------------------------------------------------------------------------
+def test_linking_stores_the_order_and_points_the_session_at_it(repository: Repository) -> None:
+    session = open_session(repository)
+    order = linked_order(repository, session)
+
+    assert repository.get_order(order.id) == order
+    assert current(repository, session.id).order_id == order.id
+
+
+def test_a_second_order_finds_the_session_already_linked_and_is_not_stored(repository: Repository) -> None:
+    session = open_session(repository)
+    first = linked_order(repository, session)
+    second = an_order(id=str(uuid.uuid4()), checkout_session_id=session.id)
+
+    outcome = repository.link_order(second)
+
+    assert isinstance(outcome, AlreadyLinked)
+    assert outcome.current.order_id == first.id
+    assert repository.get_order(second.id) is None
+
+
+def test_a_session_past_its_deadline_is_not_linkable(repository: Repository) -> None:
+    session = open_session(repository)
+    late = an_order(id=str(uuid.uuid4()), checkout_session_id=session.id, created_at=DEADLINE_S * 1000)
+
+    assert repository.link_order(late) == NotLinkable(session)
+    assert repository.get_order(late.id) is None
+
+
+def test_an_expired_session_is_not_linkable(repository: Repository) -> None:
+    session = open_session(repository)
+    repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS)
+    order = an_order(id=str(uuid.uuid4()), checkout_session_id=session.id)
+
+    outcome = repository.link_order(order)
+
+    assert isinstance(outcome, NotLinkable)
+    assert outcome.current.status == SessionStatus.EXPIRED
+
+
+def test_linking_to_an_unknown_session_is_missing_and_stores_nothing(repository: Repository) -> None:
+    order = an_order(id=str(uuid.uuid4()), checkout_session_id=str(uuid.uuid4()))
+
+    assert repository.link_order(order) == Missing()
+    assert repository.get_order(order.id) is None
+
+
+# --- expiry --------------------------------------------------------------------------------------
+def test_the_merchant_expires_an_open_session_before_its_deadline(repository: Repository) -> None:
+    session = open_session(repository)
+
+    assert repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS) == Expired(
+        NOW_MS
+    )
+    assert current(repository, session.id).status == SessionStatus.EXPIRED
+
+
+def test_the_clock_expires_only_after_the_deadline(repository: Repository) -> None:
+    session = open_session(repository)
+    target = ExpiryTarget.of(session)
+
+    assert repository.expire_session(target, ExpiryReason.CLOCK, NOW_MS) == LostRace(session)
+    assert repository.expire_session(target, ExpiryReason.CLOCK, AFTER_DEADLINE_MS) == Expired(
+        AFTER_DEADLINE_MS
+    )
+
+
+def test_the_merchant_cannot_expire_after_the_deadline(repository: Repository) -> None:
+    session = open_session(repository)
+
+    outcome = repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, AFTER_DEADLINE_MS)
+
+    assert outcome == LostRace(session)
+
+
+def test_a_session_that_gained_an_order_since_it_was_read_loses_the_race(repository: Repository) -> None:
+    session = open_session(repository)
+    order = linked_order(repository, session)
+
+    outcome = repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS)
+
+    assert isinstance(outcome, LostRace)
+    assert outcome.current.order_id == order.id
+    assert outcome.current.status == SessionStatus.OPEN
+
+
+def test_an_order_awaiting_its_deposit_expires_with_its_session(repository: Repository) -> None:
+    session = open_session(repository)
+    order = linked_order(repository, session)
+
+    outcome = repository.expire_session(
+        ExpiryTarget.of(current(repository, session.id)), ExpiryReason.MERCHANT, NOW_MS
+    )
+
+    assert outcome == Expired(NOW_MS)
+    stored = repository.get_order(order.id)
+    assert stored is not None and stored.status == OrderStatus.EXPIRED
+
+
+def test_a_session_whose_payment_arrived_is_never_expired(repository: Repository) -> None:
+    session = open_session(repository)
+    order = linked_order(repository, session)
+    assert (
+        repository.record_order_event(progress(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)) == Recorded()
+    )
+
+    outcome = repository.expire_session(
+        ExpiryTarget.of(current(repository, session.id)), ExpiryReason.CLOCK, AFTER_DEADLINE_MS
+    )
+
+    assert outcome == PaymentReceived()
+    assert current(repository, session.id).status == SessionStatus.OPEN
+
+
+def test_a_final_session_loses_the_race_to_expire(repository: Repository) -> None:
+    session = open_session(repository)
+    repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS)
+
+    outcome = repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS)
+
+    assert isinstance(outcome, LostRace)
+    assert outcome.current.status == SessionStatus.EXPIRED
+
+
+def test_expiring_an_unknown_session_is_missing(repository: Repository) -> None:
+    target = ExpiryTarget(str(uuid.uuid4()), DEADLINE_S, None)
+
+    assert repository.expire_session(target, ExpiryReason.MERCHANT, NOW_MS) == Missing()
+
+
+# --- following the order -------------------------------------------------------------------------
+def test_a_session_follows_its_order_forward(repository: Repository) -> None:
+    session = open_session(repository)
+
+    processing = repository.follow_order(session.id, SessionStatus.PROCESSING, DEADLINE_S, NOW_MS)
+    complete = repository.follow_order(session.id, SessionStatus.COMPLETE, DEADLINE_S, NOW_MS + 5)
+
+    assert isinstance(processing, Moved) and processing.session.status == SessionStatus.PROCESSING
+    assert isinstance(complete, Moved)
+    assert complete.session.status == SessionStatus.COMPLETE
+    assert complete.session.completed_at == NOW_MS + 5
+    assert current(repository, session.id) == complete.session
+
+
+def test_an_open_session_may_jump_straight_to_complete(repository: Repository) -> None:
+    session = open_session(repository)
+
+    outcome = repository.follow_order(session.id, SessionStatus.COMPLETE, DEADLINE_S, NOW_MS)
+
+    assert isinstance(outcome, Moved) and outcome.session.status == SessionStatus.COMPLETE
+
+
+def test_a_session_never_follows_backwards(repository: Repository) -> None:
+    session = open_session(repository)
+    repository.follow_order(session.id, SessionStatus.COMPLETE, DEADLINE_S, NOW_MS)
+
+    outcome = repository.follow_order(session.id, SessionStatus.PROCESSING, DEADLINE_S, NOW_MS + 1)
+
+    assert isinstance(outcome, Unmoved)
+    assert outcome.current.status == SessionStatus.COMPLETE
+
+
+def test_following_an_unknown_session_is_missing(repository: Repository) -> None:
+    assert (
+        repository.follow_order(str(uuid.uuid4()), SessionStatus.PROCESSING, DEADLINE_S, NOW_MS) == Missing()
+    )
+
+
+# --- order events --------------------------------------------------------------------------------
+def a_standalone_order(repository: Repository) -> OrderRecord:
+    order = an_order(id=str(uuid.uuid4()))
+    repository.put_order(order)
+    return order
+
+
+def test_an_event_moves_the_order_and_records_its_transaction(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+
+    outcome = repository.record_order_event(
+        progress(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, kind="deposit")
+    )
+
+    stored = repository.get_order(order.id)
+    assert outcome == Recorded()
+    assert stored is not None
+    assert stored.status == OrderStatus.SENDING_TOKEN_FROM_VAULT
+    assert [tx.tx_hash for tx in stored.deposit_txs] == ["0x" + "ab" * 32]
+
+
+def test_each_transaction_kind_is_kept_where_it_belongs(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+    steps = [
+        (OrderStatus.SENDING_TOKEN_FROM_VAULT, "deposit"),
+        (OrderStatus.RELAY, "relay"),
+        (OrderStatus.EXECUTED, "execute"),
+    ]
+    for number, (status, kind) in enumerate(steps):
+        assert (
+            repository.record_order_event(progress(order.id, status, kind=kind, at_ms=NOW_MS + number))
+            == Recorded()
+        )
+
+    stored = repository.get_order(order.id)
+    assert stored is not None
+    assert (len(stored.deposit_txs), len(stored.relay_txs), stored.execute_tx is not None) == (1, 1, True)
+    assert stored.filled_at == NOW_MS + 2
+
+
+def test_the_same_status_again_only_adds_its_transaction(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+    for number in range(2):
+        event = progress(
+            order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, kind="deposit", at_ms=NOW_MS + number
+        )
+        assert repository.record_order_event(event) == Recorded()
+
+    stored = repository.get_order(order.id)
+    assert stored is not None and len(stored.deposit_txs) == 2
+
+
+def test_a_replayed_event_changes_nothing(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+    event = progress(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, kind="deposit")
+    repository.record_order_event(event)
+    before = repository.get_order(order.id)
+
+    assert repository.record_order_event(event) == Duplicate()
+    assert repository.get_order(order.id) == before
+
+
+def test_a_move_the_state_machine_forbids_is_illegal_and_burns_no_event_id(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+    repository.record_order_event(progress(order.id, OrderStatus.EXECUTED))
+    backwards = progress(order.id, OrderStatus.RELAY, event_id="evt_backwards")
+
+    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED)
+    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED)  # not a Duplicate
+
+
+def test_a_failure_keeps_its_error_details(repository: Repository) -> None:
+    order = a_standalone_order(repository)
+    details = {"code": "slippage", "message": "Price moved"}
+
+    repository.record_order_event(progress(order.id, OrderStatus.FAILURE, error_details=details))
+
+    stored = repository.get_order(order.id)
+    assert stored is not None and stored.error_details == details
+
+
+def test_an_event_for_an_unknown_order_is_missing(repository: Repository) -> None:
+    assert repository.record_order_event(progress(str(uuid.uuid4()), OrderStatus.RELAY)) == Missing()
+
+
+# --- the expiry job's listing --------------------------------------------------------------------
+def test_due_sessions_lists_only_open_sessions_past_their_deadline(repository: Repository) -> None:
+    due = [open_session(repository) for _ in range(3)]
+    expired = open_session(repository)
+    repository.expire_session(ExpiryTarget.of(expired), ExpiryReason.MERCHANT, NOW_MS)
+    processing = open_session(repository)
+    repository.follow_order(processing.id, SessionStatus.PROCESSING, DEADLINE_S, NOW_MS)
+    later = open_session(repository)
+    repository.put_session(a_session(id=str(uuid.uuid4()), expires_at=DEADLINE_S + 60))
+
+    listed = [d.session_id for page in repository.due_sessions(DEADLINE_S, page_size=2) for d in page]
+
+    assert sorted(listed) == sorted([*(s.id for s in due), later.id])
+
+
+def test_due_sessions_come_in_pages_of_at_most_the_page_size(repository: Repository) -> None:
+    for _ in range(5):
+        open_session(repository)
+
+    pages = [page for page in repository.due_sessions(DEADLINE_S, page_size=2) if page]
+
+    assert all(len(page) <= 2 for page in pages)
+    assert sum(len(page) for page in pages) == 5
+
+
+def test_a_due_session_carries_its_deadline_and_order(repository: Repository) -> None:
+    session = open_session(repository)
+    order = linked_order(repository, session)
+
+    (due,) = [d for page in repository.due_sessions(DEADLINE_S, page_size=10) for d in page]
+
+    assert (due.session_id, due.expires_at, due.order_id) == (session.id, DEADLINE_S, order.id)
