@@ -9,7 +9,8 @@ NODE_STAMP := node_modules/.installed
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit contract functional template integration lint bench invoke pay lock clean
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration lint bench invoke pay lock clean \
+	api-key api-key-revoke
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -51,6 +52,20 @@ lint: $(PY_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+
+# The local stack's DynamoDB Local (a running `make dev`), as `make api-key` reaches it.
+LOCAL_AWS := AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$${DYNAMODB_PORT:-8000} AWS_ACCESS_KEY_ID=local \
+	AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+
+## make api-key [NAME=…] [PERMISSIONS=read|write|admin] [MERCHANT=acct_…]: a key on the local stack,
+## printed alone on the last line (the only time it is shown); a new merchant is created on the way
+api-key: $(PY_STAMP)
+	@$(LOCAL_AWS) $(PY) -m checkout.admin create-key --table $${TABLE_NAME:-checkout} --prefix csk_test_ \
+	  --name "$(or $(NAME),local)" --permission $(or $(PERMISSIONS),admin) --merchant $(or $(MERCHANT),acct_local)
+
+## make api-key-revoke ID=key_…: revokes a key on the local stack (it stops working within a minute)
+api-key-revoke: $(PY_STAMP)
+	@$(LOCAL_AWS) $(PY) -m checkout.admin revoke-key "$(ID)" --table $${TABLE_NAME:-checkout}
 
 ## make bench: cold-start and request-cost ratios against baselines measured in the same run
 bench: bootstrap

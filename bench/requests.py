@@ -87,6 +87,38 @@ def dynamodb_local_startup_seconds() -> float:
     return elapsed
 
 
+def _paired_medians_ms(first: Callable[[], Any], second: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """Medians of two actions sampled alternately, so drift on the machine hits both alike."""
+    for _ in range(5):
+        first()
+        second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for action, into in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            action()
+            into.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def _minted_key(dynamodb_endpoint: str) -> str:
+    """A key for the bench's merchant, made as `make api-key` makes it."""
+    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint, "AWS_ACCESS_KEY_ID": "local"}
+    env |= {"AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
+    command = [
+        sys.executable,
+        "-m",
+        "checkout.admin",
+        "create-key",
+        "--table",
+        TABLE,
+        "--prefix",
+        "csk_test_",
+    ]
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return output.strip().splitlines()[-1]
+
+
 def measure(runs: int = 50) -> tuple[float, float, list[RequestCost]]:
     """(stack start-up s, DynamoDB Local start-up s, per-endpoint request costs)."""
     emulator_startup = dynamodb_local_startup_seconds()
@@ -127,4 +159,13 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
             _median_ms(lambda: api.get(f"/checkout-sessions/{session_id}"), runs),
             _median_ms(lambda: dynamodb.get_item(TableName=TABLE, Key=key, ConsistentRead=True), runs),
         )
-    return [create, read]
+        bearer = {"Authorization": f"Bearer {_minted_key(endpoint)}"}
+        with_key, anonymous = _paired_medians_ms(
+            lambda: api.get(f"/checkout-sessions/{session_id}", headers=bearer),
+            lambda: api.get(f"/checkout-sessions/{session_id}"),
+            runs,
+        )
+        authenticated = RequestCost(
+            "GET /checkout-sessions/{id} with a key (cached) vs anonymous", with_key, anonymous
+        )
+    return [create, read, authenticated]

@@ -23,6 +23,15 @@ LOCAL_DEFAULTS = {
 }
 
 
+# Where the local stack differs from the template's AWS values on purpose (the shell still wins):
+# anonymous merchant calls act for the built-in merchant, so the seed's client runs unchanged (a
+# key that is sent is still verified), and the keys minted here are test keys.
+LOCAL_OVERRIDES = {
+    "AUTH_MODE": "open",
+    "API_KEY_PREFIX": "csk_test_",
+}
+
+
 def setting(name: str) -> str:
     return os.environ.get(name) or LOCAL_DEFAULTS[name]
 
@@ -33,6 +42,7 @@ def apply_local_environment(spec: FunctionSpec) -> None:
     already set in the shell wins over all of them."""
     env = {name: value for name, value in spec.environment.items() if value != ""}
     env["TABLE_NAME"] = setting("TABLE_NAME")
+    env.update(LOCAL_OVERRIDES)
     for name in LOCAL_DEFAULTS.keys() - {"DYNAMODB_PORT", "PORT"}:
         env.setdefault(name, setting(name))
     env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{setting('DYNAMODB_PORT')}"

@@ -26,6 +26,7 @@ RECIPIENT = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 ORDER_EVENTS_SECRET = "whsec_test_secret"
 TABLE_NAME = "checkout-test"
 NOW_MS = 1_795_000_000_000
+MERCHANT = "acct_local"  # the built-in merchant an anonymous call acts for in AUTH_MODE=open
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -124,6 +125,7 @@ def signed_order_event(
 def a_session(**fields: Any) -> SessionRecord:
     values: dict[str, Any] = {
         "id": "6f1c2a38-5d47-4a8e-9c3b-1e2d3f4a5b6c",
+        "merchant_id": MERCHANT,
         "status": SessionStatus.OPEN,
         "expires_at": NOW_MS // 1000 + 1800,
         "created_at": NOW_MS,
@@ -135,6 +137,7 @@ def a_session(**fields: Any) -> SessionRecord:
 def an_order(**fields: Any) -> OrderRecord:
     values: dict[str, Any] = {
         "id": "0b9e8d7c-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
+        "merchant_id": MERCHANT,
         "status": OrderStatus.SCANNING_DEPOSIT_TRANSACTION,
         "type": "custom",
         "recipient_address": RECIPIENT,

@@ -32,7 +32,7 @@ from checkout.domain.ports import (
     Recorded,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
 from checkout.domain.status import AWAITING_DEPOSIT, OrderStatus, SessionStatus, session_sources_for
 
 _TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
@@ -43,6 +43,8 @@ class InMemoryRepository:
         self.sessions: dict[str, SessionRecord] = {}
         self.orders: dict[str, OrderRecord] = {}
         self.events: dict[str, OrderProgress] = {}
+        self.api_keys: dict[str, ApiKeyRecord] = {}  # by hash
+        self.merchants: dict[str, int] = {}  # id -> created_at
         self.calls: list[str] = []  # intention names, in order: what a test may count
         self._lock = threading.Lock()
 
@@ -167,3 +169,34 @@ class InMemoryRepository:
             self.orders[order.id] = order.model_copy(update=update)
             self.events[progress.event_id] = progress
             return Recorded()
+
+    # --- API keys --------------------------------------------------------------------------------
+    def get_api_key(self, key_hash: str) -> ApiKeyRecord | None:
+        self.calls.append("get_api_key")
+        return self.api_keys.get(key_hash)
+
+    def create_api_key(self, key: ApiKeyRecord) -> None:
+        self.calls.append("create_api_key")
+        with self._lock:
+            if key.key_hash in self.api_keys or any(k.id == key.id for k in self.api_keys.values()):
+                raise RuntimeError("API key collision")
+            self.api_keys[key.key_hash] = key
+            self.merchants.setdefault(key.merchant_id, key.created_at)
+
+    def revoke_api_key(self, key_id: str, now_ms: int) -> ApiKeyRecord | None:
+        self.calls.append("revoke_api_key")
+        with self._lock:
+            key = next((k for k in self.api_keys.values() if k.id == key_id), None)
+            if key is None:
+                return None
+            if key.revoked_at is None:
+                key = key.model_copy(update={"revoked_at": now_ms})
+                self.api_keys[key.key_hash] = key
+            return key
+
+    def touch_api_key(self, key_hash: str, now_ms: int, not_since: int) -> None:
+        self.calls.append("touch_api_key")
+        with self._lock:
+            key = self.api_keys.get(key_hash)
+            if key is not None and (key.last_used_at is None or key.last_used_at <= not_since):
+                self.api_keys[key_hash] = key.model_copy(update={"last_used_at": now_ms})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checkout.composition import session_service
+from checkout.domain.access import Permission
 from checkout.observability import count
 from checkout.requests.sessions import CreateSessionRequest
 from checkout.web.handler import Ok, http_handler
@@ -11,9 +12,10 @@ from checkout.web.views import session_view
 
 
 def create_checkout_session(request: ApiRequest) -> Ok:
-    session = session_service().create(request.parsed(CreateSessionRequest))
+    merchant_id = request.caller.acting_merchant(Permission.WRITE)
+    session = session_service().create(request.parsed(CreateSessionRequest), merchant_id)
     count("CheckoutSessionCreated")
     return Ok("Checkout session created", session_view(session))
 
 
-handler = http_handler(create_checkout_session)
+handler = http_handler(create_checkout_session, needs=Permission.WRITE)

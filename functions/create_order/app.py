@@ -1,4 +1,5 @@
-"""POST /orders: creates an order; with `checkoutSessionId` it is linked atomically."""
+"""POST /orders: creates an order; with `checkoutSessionId` it is linked atomically (the buyer's
+call, no key needed), without one it is the merchant's own standalone order (`write`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from checkout.web.views import order_view
 
 
 def create_order(request: ApiRequest) -> Ok:
-    order = order_service().create(request.parsed(CreateOrderRequest))
+    order = order_service().create(request.parsed(CreateOrderRequest), request.caller)
     count("OrderCreated")
     return Ok("Order created", order_view(order))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checkout.composition import session_service
+from checkout.domain.access import Permission
 from checkout.observability import count
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
@@ -10,9 +11,10 @@ from checkout.web.views import session_view
 
 
 def expire_checkout_session(request: ApiRequest) -> Ok:
-    session = session_service().expire(request.path_parameter("id"))
+    merchant_id = request.caller.acting_merchant(Permission.WRITE)
+    session = session_service().expire(request.path_parameter("id"), merchant_id)
     count("CheckoutSessionExpired")
     return Ok("Checkout session expired", session_view(session))
 
 
-handler = http_handler(expire_checkout_session)
+handler = http_handler(expire_checkout_session, needs=Permission.WRITE)

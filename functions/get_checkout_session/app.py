@@ -1,4 +1,5 @@
-"""GET /checkout-sessions/{id}: the session, synced from its order and the clock."""
+"""GET /checkout-sessions/{id}: the session, synced from its order and the clock. Buyer-facing:
+the id is the capability, so no key is needed; a key that is sent scopes it to its merchant."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ QUERY = {"include": frozenset({"order"})}
 def get_checkout_session(request: ApiRequest) -> Ok:
     request.only_query(QUERY)
     include_order = request.query.get("include") == "order"
-    session, order = session_service().get(request.path_parameter("id"), include_order=include_order)
+    session_id = request.path_parameter("id")
+    session, order = session_service().get(session_id, request.caller, include_order=include_order)
     return Ok("Checkout session retrieved", session_view(session, order, include_order=include_order))
 
 

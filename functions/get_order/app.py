@@ -10,7 +10,7 @@ from checkout.web.views import order_details_view
 
 def get_order(request: ApiRequest) -> Ok:
     request.only_query({})
-    order = order_service().get(request.path_parameter("id"))
+    order = order_service().get(request.path_parameter("id"), request.caller)
     return Ok("Order retrieved", order_details_view(order))
 
 

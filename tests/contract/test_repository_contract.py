@@ -21,7 +21,7 @@ from checkout.domain.ports import (
     Repository,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 from tests.builders import NOW_MS, a_session, an_order, progress
 
@@ -351,3 +351,61 @@ def test_a_due_session_carries_its_deadline_and_order(repository: Repository) ->
     (due,) = [d for page in repository.due_sessions(DEADLINE_S, page_size=10) for d in page]
 
     assert (due.session_id, due.expires_at, due.order_id) == (session.id, DEADLINE_S, order.id)
+
+
+# --- API keys ------------------------------------------------------------------------------------
+def a_key(**fields: object) -> ApiKeyRecord:
+    values: dict[str, object] = {
+        "id": f"key_{uuid.uuid4().hex[:24]}",
+        "key_hash": uuid.uuid4().hex * 2,
+        "merchant_id": "acct_contract",
+        "name": "contract",
+        "prefix": "csk_test_abc",
+        "permissions": ["read", "write"],
+        "created_at": NOW_MS,
+    }
+    return ApiKeyRecord.model_validate({**values, **fields})
+
+
+def test_a_key_is_found_by_its_hash(repository: Repository) -> None:
+    key = a_key()
+    repository.create_api_key(key)
+
+    assert repository.get_api_key(key.key_hash) == key
+    assert repository.get_api_key("0" * 64) is None
+
+
+def test_revoking_a_key_by_its_id_keeps_the_first_revocation_time(repository: Repository) -> None:
+    key = a_key()
+    repository.create_api_key(key)
+
+    first = repository.revoke_api_key(key.id, NOW_MS + 1)
+    again = repository.revoke_api_key(key.id, NOW_MS + 2)
+
+    assert first is not None and first.revoked_at == NOW_MS + 1
+    assert again is not None and again.revoked_at == NOW_MS + 1
+    assert repository.get_api_key(key.key_hash) == first
+
+
+def test_revoking_an_unknown_key_is_none(repository: Repository) -> None:
+    assert repository.revoke_api_key("key_000000000000000000000000", NOW_MS) is None
+
+
+def test_a_key_is_stamped_only_when_its_last_use_is_old_enough(repository: Repository) -> None:
+    key = a_key()
+    repository.create_api_key(key)
+
+    repository.touch_api_key(key.key_hash, NOW_MS + 100, not_since=NOW_MS)
+    repository.touch_api_key(key.key_hash, NOW_MS + 200, not_since=NOW_MS + 50)  # used at +100: too recent
+    stamped = repository.get_api_key(key.key_hash)
+    repository.touch_api_key(key.key_hash, NOW_MS + 300, not_since=NOW_MS + 150)
+
+    assert stamped is not None and stamped.last_used_at == NOW_MS + 100
+    later = repository.get_api_key(key.key_hash)
+    assert later is not None and later.last_used_at == NOW_MS + 300
+
+
+def test_stamping_an_unknown_key_does_nothing(repository: Repository) -> None:
+    repository.touch_api_key("f" * 64, NOW_MS, not_since=NOW_MS)
+
+    assert repository.get_api_key("f" * 64) is None

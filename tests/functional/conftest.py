@@ -29,6 +29,8 @@ FUNCTION_ENV = {
     "POWERTOOLS_SERVICE_NAME": "checkout",
     "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
     "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
+    "AUTH_MODE": "open",
+    "API_KEY_PREFIX": "csk_test_",
 }
 
 

@@ -10,7 +10,7 @@ from checkout.domain.expiry import expire_due_sessions
 from checkout.domain.records import SessionRecord
 from checkout.domain.sessions import SessionService
 from checkout.domain.status import SessionStatus
-from tests.builders import TABLE_NAME, make_settings
+from tests.builders import MERCHANT, TABLE_NAME, make_settings
 
 NOW_MS = 1_900_000_000_000
 
@@ -34,6 +34,7 @@ class CountingClient:
 def open_session(expires_at: int) -> SessionRecord:
     return SessionRecord(
         id=str(uuid.uuid4()),
+        merchant_id=MERCHANT,
         status=SessionStatus.OPEN,
         expires_at=expires_at,
         created_at=NOW_MS - 600_000,

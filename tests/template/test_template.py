@@ -60,8 +60,51 @@ def test_event_files_route_to_their_function() -> None:
             assert spec.routes[0].match(event["rawPath"]) == (event.get("pathParameters") or {})
 
 
+def table_actions_by_key(logical_id: str) -> dict[str, set[str]]:
+    """The table actions a function may take, by the leading-key pattern its policy limits them to
+    (`*` where a statement has no such condition)."""
+    resource = load_template()["Resources"][logical_id]
+    by_key: dict[str, set[str]] = {}
+    for policy in resource["Properties"].get("Policies", []):
+        for statement in policy.get("Statement", []):
+            listed = statement["Action"]
+            actions = {listed} if isinstance(listed, str) else set(listed)
+            if not any(action.startswith("dynamodb:") for action in actions):
+                continue
+            condition = statement.get("Condition", {}).get("ForAllValues:StringLike", {})
+            for pattern in condition.get("dynamodb:LeadingKeys", ["*"]):
+                by_key.setdefault(pattern, set()).update(actions)
+    return by_key
+
+
+KEY_VERIFYING_FUNCTIONS = {
+    "CreateCheckoutSessionFunction",
+    "GetCheckoutSessionFunction",
+    "ExpireCheckoutSessionFunction",
+    "CreateOrderFunction",
+    "GetOrderFunction",
+}
+
+
+@pytest.mark.parametrize("logical_id", sorted(KEY_VERIFYING_FUNCTIONS))
+def test_functions_that_verify_keys_read_and_stamp_key_items_only(logical_id: str) -> None:
+    assert table_actions_by_key(logical_id)["APIKEY#*"] == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+def test_no_other_function_can_reach_a_key_item() -> None:
+    for spec in functions():
+        if spec.logical_id in KEY_VERIFYING_FUNCTIONS:
+            continue
+        reachable = table_actions_by_key(spec.logical_id)
+        assert "APIKEY#*" not in reachable, spec.logical_id
+        assert not reachable.get("*", set()) & {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"}
+
+
 def test_create_can_only_put() -> None:
-    assert policy_actions("CreateCheckoutSessionFunction") == {"dynamodb:PutItem"}
+    assert table_actions_by_key("CreateCheckoutSessionFunction") == {
+        "SESSION#*": {"dynamodb:PutItem"},
+        "APIKEY#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+    }
 
 
 def test_get_can_read_and_sync_status_but_never_put_or_delete() -> None:
@@ -80,8 +123,11 @@ def test_create_order_needs_exactly_what_its_transaction_uses() -> None:
     }
 
 
-def test_get_order_is_read_only() -> None:
-    assert policy_actions("GetOrderFunction") == {"dynamodb:GetItem"}
+def test_get_order_only_reads_orders() -> None:
+    assert table_actions_by_key("GetOrderFunction") == {
+        "ORDER#*": {"dynamodb:GetItem"},
+        "APIKEY#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+    }
 
 
 def test_no_function_may_scan() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from checkout import composition
 from checkout.config import Settings
+from checkout.domain.access import Caller, Permission
 from checkout.domain.clock import now_ms
 from checkout.domain.orders import OrderService
 from checkout.domain.ports import Recorded
@@ -25,7 +26,7 @@ from checkout.domain.status import OrderStatus
 from checkout.requests.orders import CreateOrderRequest
 from checkout.requests.parsing import parse_model
 from checkout.requests.sessions import CreateSessionRequest
-from tests.builders import ORDER_EVENTS_SECRET, TABLE_NAME, make_settings, order_body, progress
+from tests.builders import MERCHANT, ORDER_EVENTS_SECRET, TABLE_NAME, make_settings, order_body, progress
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse, invoke_http
 
@@ -39,6 +40,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", refused)
     monkeypatch.setattr(socket, "create_connection", refused)
     monkeypatch.setattr("botocore.client.BaseClient._make_api_call", refused)
+
+
+BUYER = Caller.anonymous()
+MERCHANT_CALLER = Caller.merchant(MERCHANT, Permission.ADMIN)
 
 
 class Clock:
@@ -86,6 +91,8 @@ def function_env(monkeypatch: pytest.MonkeyPatch, store: InMemoryRepository) -> 
         "POWERTOOLS_SERVICE_NAME": "checkout",
         "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
         "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
+        "AUTH_MODE": "open",  # the seed's flow: anonymous merchant calls act for acct_local
+        "API_KEY_PREFIX": "csk_test_",
     }.items():
         monkeypatch.setenv(name, value)
     for name in ("ALLOWED_REDIRECT_HOSTS", "MIN_EXPIRES_IN", "MAX_EXPIRES_IN", "DEFAULT_EXPIRES_IN"):
@@ -118,10 +125,11 @@ class Shop:
     clock: Clock
 
     def session(self, **body: Any) -> SessionRecord:
-        return self.sessions.create(parse_model(CreateSessionRequest, body, self.settings))
+        return self.sessions.create(parse_model(CreateSessionRequest, body, self.settings), MERCHANT)
 
     def order(self, **changes: Any) -> OrderRecord:
-        return self.orders.create(parse_model(CreateOrderRequest, order_body(**changes), self.settings))
+        request = parse_model(CreateOrderRequest, order_body(**changes), self.settings)
+        return self.orders.create(request, MERCHANT_CALLER)
 
     def session_with_order(self, **session_body: Any) -> tuple[SessionRecord, OrderRecord]:
         session = self.session(**session_body)

@@ -13,10 +13,10 @@ from checkout.config import Settings
 from checkout.domain.addresses import deposit_address
 from checkout.domain.orders import OrderService
 from checkout.domain.sessions import SessionService
-from tests.builders import RECIPIENT, http_event, order_body
+from tests.builders import MERCHANT, RECIPIENT, http_event, order_body
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse
-from tests.unit.conftest import Shop
+from tests.unit.conftest import BUYER, Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -209,7 +209,7 @@ def test_linking_sets_the_sessions_order_id(shop: Shop, call: Call, sessions: Se
 
     assert order["checkoutSessionId"] == session.id
     assert order["expiredAt"] == session.expires_at * 1000  # the session's deadline is sooner
-    record, linked = sessions.get(session.id)
+    record, linked = sessions.get(session.id, BUYER)
     assert record.order_id == order["id"]
     assert record.status == "open"
     assert linked is not None
@@ -246,7 +246,7 @@ def test_a_second_order_for_a_session_is_a_409(
         "code": "session_has_order",
         "param": "checkoutSessionId",
     }
-    assert sessions.get(session.id)[0].order_id == first.data["id"]
+    assert sessions.get(session.id, BUYER)[0].order_id == first.data["id"]
     assert len(store.orders) == 1
 
 
@@ -254,7 +254,7 @@ def test_an_expired_session_is_a_400_and_no_order_is_left(
     shop: Shop, call: Call, sessions: SessionService, store: InMemoryRepository
 ) -> None:
     session = shop.session()
-    sessions.expire(session.id)
+    sessions.expire(session.id, MERCHANT)
 
     response = post_order(call, order_body(checkoutSessionId=session.id))
 

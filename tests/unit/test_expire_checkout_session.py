@@ -9,10 +9,10 @@ import pytest
 
 from checkout.domain.errors import SessionNotOpen
 from checkout.domain.sessions import SessionService
-from tests.builders import http_event, load_event
+from tests.builders import MERCHANT, http_event, load_event
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse
-from tests.unit.conftest import Shop
+from tests.unit.conftest import BUYER, Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -60,16 +60,16 @@ def test_a_session_past_its_deadline_is_not_open(shop: Shop, sessions: SessionSe
     clock.now += 301 * 1000
 
     with pytest.raises(SessionNotOpen):
-        sessions.expire(session.id)
+        sessions.expire(session.id, MERCHANT)
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
     assert record.status == "expired"
 
 
 def test_the_expired_session_keeps_its_fields(shop: Shop, sessions: SessionService) -> None:
     session = shop.session(metadata={"a": "b"}, client_reference_id="ref")
 
-    expired = sessions.expire(session.id)
+    expired = sessions.expire(session.id, MERCHANT)
 
     assert expired.model_dump(exclude={"status", "updated_at"}) == session.model_dump(
         exclude={"status", "updated_at"}

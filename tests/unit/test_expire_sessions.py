@@ -15,7 +15,7 @@ from checkout.domain.status import OrderStatus
 from tests.builders import a_session, load_event
 from tests.fakes import InMemoryRepository
 from tests.support import invoke
-from tests.unit.conftest import Clock, Shop
+from tests.unit.conftest import BUYER, Clock, Shop
 
 PLENTY_OF_TIME = lambda: 60_000  # noqa: E731 - a remaining-time callback
 
@@ -58,7 +58,7 @@ def test_an_awaiting_order_is_expired_with_its_session(
     assert run_job(sessions, store, clock).expired == 1
 
     assert store.sessions[session.id].status == "expired"
-    assert orders.get(order.id).status == "expired"
+    assert orders.get(order.id, BUYER).status == "expired"
 
 
 def test_a_processing_session_past_its_deadline_stays_processing(
@@ -66,7 +66,7 @@ def test_a_processing_session_past_its_deadline_stays_processing(
 ) -> None:
     session, order = shop.session_with_order(expires_in=300)
     shop.report(order.id, OrderStatus.RELAY)
-    sessions.get(session.id)  # the sync moves it to processing (and out of the index)
+    sessions.get(session.id, BUYER)  # the sync moves it to processing (and out of the index)
     clock.now += 3600 * 1000
 
     run = run_job(sessions, store, clock)
@@ -86,7 +86,7 @@ def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
 
     assert (run.examined, run.expired) == (1, 0)
     assert store.sessions[session.id].status == "open"  # the stream will make it processing
-    assert orders.get(order.id).status == "sending_token_from_vault"
+    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"
 
 
 def test_a_session_linked_after_the_query_is_not_expired_blindly(
@@ -100,7 +100,7 @@ def test_a_session_linked_after_the_query_is_not_expired_blindly(
     stale_view_of_the_index = ExpiryTarget(session.id, session.expires_at, None)  # read before the link
     assert isinstance(sessions.try_expire(stale_view_of_the_index, ExpiryReason.CLOCK), LostRace)
     assert run_job(sessions, store, clock).expired == 1  # the next run sees the order
-    assert orders.get(order.id).status == "expired"
+    assert orders.get(order.id, BUYER).status == "expired"
 
 
 def test_pages_through_every_due_session(

@@ -11,7 +11,7 @@ from checkout.domain.sessions import SessionService
 from tests.builders import http_event, load_event
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse
-from tests.unit.conftest import Shop
+from tests.unit.conftest import BUYER, Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 
@@ -65,7 +65,7 @@ def test_an_open_session_past_its_deadline_reads_expired_and_is_stored_expired(
     session = shop.session(expires_in=300)
     clock.now = session.expires_at * 1000
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
 
     assert record.status == "expired"
     assert store.sessions[session.id].status == "expired"
@@ -77,7 +77,7 @@ def test_an_open_session_one_second_before_its_deadline_stays_open(
     session = shop.session(expires_in=300)
     clock.now = session.expires_at * 1000 - 1
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
 
     assert record.status == "open"
 
@@ -93,5 +93,5 @@ def test_an_unknown_include_or_query_parameter_is_a_400(call: Call, query: dict[
 
 def test_an_upper_case_id_finds_the_session(shop: Shop, sessions: SessionService) -> None:
     session = shop.session()
-    record, _ = sessions.get(session.id.upper())
+    record, _ = sessions.get(session.id.upper(), BUYER)
     assert record.id == session.id

@@ -13,7 +13,7 @@ from checkout.domain.sessions import SessionService
 from tests.builders import ORDER_EVENTS_SECRET, load_event, order_event_body, signed_order_event
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse
-from tests.unit.conftest import Shop
+from tests.unit.conftest import BUYER, Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
 SECRET = ORDER_EVENTS_SECRET  # what the function environment configures
@@ -216,4 +216,4 @@ def test_the_session_follows_on_its_next_read(
 
     post_event(call, order_event_body(order.id, "executed", transaction={**TX, "kind": "execute"}))
 
-    assert sessions.get(session.id)[0].status == "complete"
+    assert sessions.get(session.id, BUYER)[0].status == "complete"

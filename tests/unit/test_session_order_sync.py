@@ -10,8 +10,9 @@ from checkout.domain.errors import PaymentInProgress
 from checkout.domain.orders import OrderService
 from checkout.domain.sessions import SessionService
 from checkout.domain.status import OrderStatus
+from tests.builders import MERCHANT
 from tests.fakes import InMemoryRepository
-from tests.unit.conftest import Shop
+from tests.unit.conftest import BUYER, Shop
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_get_syncs_the_session_from_its_order_and_stores_it(
     if order_status != OrderStatus.SCANNING_DEPOSIT_TRANSACTION:
         shop.report(order.id, order_status)
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
 
     assert record.status == session_status
     assert store.sessions[session.id].status == session_status
@@ -52,7 +53,7 @@ def test_a_completed_session_has_completed_at_and_is_stored_so(
     shop.report(order.id, OrderStatus.EXECUTED)
     clock.now += 5000
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
 
     assert record.completed_at == clock.now
     assert store.sessions[session.id] == record
@@ -67,7 +68,7 @@ def test_a_processing_session_is_never_expired_by_the_clock(
     shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
     clock.now += 3600 * 1000
 
-    record, _ = sessions.get(session.id)
+    record, _ = sessions.get(session.id, BUYER)
 
     assert record.status == "processing"
 
@@ -79,10 +80,10 @@ def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
 ) -> None:
     session, order = shop.session_with_order()
 
-    expired = sessions.expire(session.id)
+    expired = sessions.expire(session.id, MERCHANT)
 
     assert expired.status == "expired"
-    assert orders.get(order.id).status == "expired"
+    assert orders.get(order.id, BUYER).status == "expired"
 
 
 def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
@@ -93,7 +94,7 @@ def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
     session, _ = shop.session_with_order(expires_in=300)
     clock.now += 300 * 1000
 
-    record, linked = sessions.get(session.id)
+    record, linked = sessions.get(session.id, BUYER)
 
     assert record.status == "expired"
     assert linked is not None
@@ -110,10 +111,10 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
     shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
 
     with pytest.raises(PaymentInProgress):
-        sessions.expire(session.id)
+        sessions.expire(session.id, MERCHANT)
 
     assert store.sessions[session.id].status == "open"
-    assert orders.get(order.id).status == "sending_token_from_vault"
+    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"
 
 
 def test_expire_after_the_deadline_with_the_payment_received_says_so(
@@ -127,5 +128,5 @@ def test_expire_after_the_deadline_with_the_payment_received_says_so(
     clock.now += 301 * 1000
 
     with pytest.raises(PaymentInProgress):
-        sessions.expire(session.id)
-    assert orders.get(order.id).status == "sending_token_from_vault"
+        sessions.expire(session.id, MERCHANT)
+    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"

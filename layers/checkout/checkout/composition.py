@@ -15,6 +15,7 @@ from checkout.config import get_settings
 
 if TYPE_CHECKING:
     from checkout.adapters.dynamodb.repository import DynamoDBRepository
+    from checkout.domain.api_keys import KeyService
     from checkout.domain.order_events import OrderEventService
     from checkout.domain.orders import OrderService
     from checkout.domain.sessions import SessionService
@@ -49,6 +50,15 @@ def order_event_service() -> OrderEventService:
     return OrderEventService(repository())
 
 
+@lru_cache(maxsize=1)
+def key_service() -> KeyService:
+    """Made only when a key is presented: anonymous buyer calls never load it."""
+    from checkout.domain.api_keys import KeyService
+
+    settings = get_settings()
+    return KeyService(repository(), settings.api_key_prefix, cache_ms=settings.api_key_cache_seconds * 1000)
+
+
 def order_event_secrets() -> list[str]:
     """Read on every request: the secret store's client caches them, for a bounded time, so a
     rotation takes effect without a cold start."""
@@ -65,3 +75,4 @@ def reset() -> None:
     session_service.cache_clear()
     order_service.cache_clear()
     order_event_service.cache_clear()
+    key_service.cache_clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -40,6 +41,12 @@ class Settings(BaseModel):
     coinbase_onramp_base_url: str = "https://pay.coinbase.com/buy/select-asset"
     coinbase_asset: str = "USDC"
     coinbase_asset_decimals: int = Field(default=6, ge=0, le=36)
+    # `required`: every merchant call needs a key. `open` (the local stack's default): an anonymous
+    # merchant call acts for the built-in merchant, so the seed's own client runs unchanged.
+    auth_mode: Literal["required", "open"] = "required"
+    api_key_prefix: Literal["csk_live_", "csk_test_"] = "csk_live_"
+    # How long a container trusts what it read of a key: a revocation takes effect within this.
+    api_key_cache_seconds: int = Field(default=60, ge=0, le=60)
 
     @model_validator(mode="after")
     def _expiry_bounds_are_coherent(self) -> Settings:
@@ -67,6 +74,9 @@ class Settings(BaseModel):
             "coinbase_onramp_base_url": "COINBASE_ONRAMP_BASE_URL",
             "coinbase_asset": "COINBASE_ASSET",
             "coinbase_asset_decimals": "COINBASE_ASSET_DECIMALS",
+            "auth_mode": "AUTH_MODE",
+            "api_key_prefix": "API_KEY_PREFIX",
+            "api_key_cache_seconds": "API_KEY_CACHE_SECONDS",
         }
         for field, name in scalar_names.items():
             if env.get(name):

@@ -25,6 +25,15 @@ class MissingParameter(CheckoutError):
     """A required field is absent."""
 
 
+# --- access ----------------------------------------------------------------------------------
+class AuthenticationRequired(CheckoutError):
+    """No usable API key where one is needed (missing, malformed, unknown or revoked)."""
+
+
+class PermissionDenied(CheckoutError):
+    """The key is valid but lacks the permission the call needs."""
+
+
 # --- sessions --------------------------------------------------------------------------------
 class SessionNotFound(CheckoutError):
     """No session with that id (or the id is malformed)."""

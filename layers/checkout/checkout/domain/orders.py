@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from checkout.config import Settings
+from checkout.domain.access import Caller, Permission
 from checkout.domain.addresses import deposit_address
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import (
@@ -32,27 +33,30 @@ class OrderService:
         self.settings = settings
         self.clock = clock
 
-    def create(self, request: CreateOrderRequest) -> OrderRecord:
+    def create(self, request: CreateOrderRequest, caller: Caller) -> OrderRecord:
+        """A linked order is the buyer's commitment and needs no key (the session id is the
+        capability); a standalone order is the merchant's own and needs `write`."""
         if request.checkout_session_id is None:
-            order = self._new_order(new_id(), request, session=None)
+            merchant_id = caller.acting_merchant(Permission.WRITE)
+            order = self._new_order(new_id(), request, merchant_id, session=None)
             self.repository.put_order(order)
             return order
-        return self._create_linked(request, request.checkout_session_id)
+        return self._create_linked(request, request.checkout_session_id, caller)
 
-    def get(self, order_id: str) -> OrderRecord:
+    def get(self, order_id: str, caller: Caller) -> OrderRecord:
         order = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
-        if order is None:
+        if order is None or not caller.sees(order.merchant_id):
             raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
         return order
 
-    def _create_linked(self, request: CreateOrderRequest, session_id: str) -> OrderRecord:
+    def _create_linked(self, request: CreateOrderRequest, session_id: str, caller: Caller) -> OrderRecord:
         """Reads the session for its deadline and redirect URL, then stores the order and links it
         in one write whose conditions (not the read) decide the outcome."""
         session = self.repository.get_session(session_id)
-        if session is None:
-            raise _session_not_found()
+        if session is None or not caller.sees(session.merchant_id):
+            raise _session_not_found()  # another merchant's session answers as one that does not exist
         _raise_unless_linkable(session, self.clock())
-        order = self._new_order(new_id(), request, session)
+        order = self._new_order(new_id(), request, session.merchant_id, session)
         match self.repository.link_order(order):
             case Linked():
                 return order
@@ -65,7 +69,7 @@ class OrderService:
                 raise _session_not_found()
 
     def _new_order(
-        self, order_id: str, request: CreateOrderRequest, session: SessionRecord | None
+        self, order_id: str, request: CreateOrderRequest, merchant_id: str, session: SessionRecord | None
     ) -> OrderRecord:
         now = self.clock()
         deadline = now + self.settings.order_ttl_seconds * 1000
@@ -95,6 +99,7 @@ class OrderService:
                 raise InvalidParameter(str(unavailable), param="onramp") from None
         return OrderRecord(
             id=order_id,
+            merchant_id=merchant_id,
             # Coinbase delivers crypto to the deposit address, so its orders scan for the
             # deposit like crypto ones; `waiting_stripe_payment` is for card-processor vendors.
             status=OrderStatus.SCANNING_DEPOSIT_TRANSACTION,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
-from checkout.domain.records import OrderRecord, SessionRecord, Transaction
+from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import OrderStatus, SessionStatus
 
 
@@ -187,3 +187,15 @@ class Repository(Protocol):
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         """Pages of `open` sessions with `expires_at <= now_s`, read lazily (one query per page)."""
+
+    # --- API keys (DESIGN 8) --------------------------------------------------------------------
+    def get_api_key(self, key_hash: str) -> ApiKeyRecord | None: ...
+
+    def create_api_key(self, key: ApiKeyRecord) -> None:
+        """Stores the key (findable by its hash and by its id), and its merchant if new."""
+
+    def revoke_api_key(self, key_id: str, now_ms: int) -> ApiKeyRecord | None:
+        """Marks the key revoked (once: a second revocation keeps the first time); None if unknown."""
+
+    def touch_api_key(self, key_hash: str, now_ms: int, not_since: int) -> None:
+        """Sets `last_used_at = now_ms` unless it is already later than `not_since`."""

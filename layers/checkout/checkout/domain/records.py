@@ -19,6 +19,7 @@ class Record(BaseModel):
 
 class SessionRecord(Record):
     id: str
+    merchant_id: str
     status: SessionStatus
     success_url: str | None = None
     cancel_url: str | None = None
@@ -44,6 +45,7 @@ class Transaction(Record):
 
 class OrderRecord(Record):
     id: str
+    merchant_id: str
     status: OrderStatus
     type: str
     recipient_address: str
@@ -71,3 +73,17 @@ class OrderRecord(Record):
     relay_txs: list[Transaction] = Field(default_factory=list)
     execute_tx: Transaction | None = None
     refund_txs: list[Transaction] = Field(default_factory=list)
+
+
+class ApiKeyRecord(Record):
+    """What is kept of an API key: never the key itself, only its SHA-256 (DESIGN 8)."""
+
+    id: str
+    key_hash: str
+    merchant_id: str
+    name: str
+    prefix: str  # the key's first 12 characters, for people to recognise it
+    permissions: list[str]
+    created_at: int
+    last_used_at: int | None = None
+    revoked_at: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from checkout.config import Settings
+from checkout.domain.access import Caller
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import PaymentInProgress, SessionNotFound, SessionNotOpen
 from checkout.domain.ids import is_uuid4, new_id
@@ -43,12 +44,13 @@ class SessionService:
         self.settings = settings
         self.clock = clock
 
-    def create(self, request: CreateSessionRequest) -> SessionRecord:
+    def create(self, request: CreateSessionRequest, merchant_id: str) -> SessionRecord:
         """One conditional put; no other I/O (DESIGN 2.1)."""
         session_id = new_id()
         now = self.clock()
         session = SessionRecord(
             id=session_id,
+            merchant_id=merchant_id,
             status=SessionStatus.OPEN,
             success_url=_resolved(request.success_url, session_id),
             cancel_url=_resolved(request.cancel_url, session_id),
@@ -61,12 +63,14 @@ class SessionService:
         self.repository.put_session(session)
         return session
 
-    def get(self, session_id: str, *, include_order: bool = True) -> tuple[SessionRecord, OrderRecord | None]:
+    def get(
+        self, session_id: str, caller: Caller, *, include_order: bool = True
+    ) -> tuple[SessionRecord, OrderRecord | None]:
         """The session with its status synced from its order and the clock (stored if changed),
         and its linked order when `include_order` (else None).
 
         A final session cannot be moved by its order, so its order is read only when asked for."""
-        session = self.load(session_id)
+        session = self.load(session_id, caller.merchant_id)
         needs_order = include_order or session.status not in FINAL_SESSION_STATUSES
         order = self._order(session.order_id) if needs_order else None
         if order is not None:
@@ -101,12 +105,12 @@ class SessionService:
             case Missing():
                 raise _not_found(session.id)
 
-    def expire(self, session_id: str) -> SessionRecord:
+    def expire(self, session_id: str, merchant_id: str) -> SessionRecord:
         """`open` → `expired` at the merchant's request, with an order still awaiting its deposit.
 
         A session already past its deadline is stored `expired` by the clock on the way and
         answered "not open", as a GET would have shown it."""
-        session = self.load(session_id)
+        session = self.load(session_id, merchant_id)
         for _ in range(_MAX_ATTEMPTS):
             if session.status != SessionStatus.OPEN:
                 raise _not_open(session.status)
@@ -129,9 +133,11 @@ class SessionService:
         target = session if isinstance(session, ExpiryTarget) else ExpiryTarget.of(session)
         return self.repository.expire_session(target, reason, self.clock())
 
-    def load(self, session_id: str) -> SessionRecord:
+    def load(self, session_id: str, owner: str | None) -> SessionRecord:
+        """The session, if it exists for a caller acting for `owner` (None: an anonymous buyer
+        holding the id). Another merchant's session does not exist for this one: 404, never 403."""
         session = self.repository.get_session(session_id.lower()) if is_uuid4(session_id) else None
-        if session is None:
+        if session is None or (owner is not None and session.merchant_id != owner):
             raise _not_found(session_id)
         return session
 

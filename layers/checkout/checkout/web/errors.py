@@ -33,6 +33,10 @@ class MethodNotAllowed(errors.CheckoutError):
     """The path exists, the method does not."""
 
 
+class InvalidApiKey(errors.CheckoutError):
+    """An `Authorization` header that is malformed, or names no live key of this environment."""
+
+
 class InvalidSignature(errors.CheckoutError):
     """The `Checkout-Signature` header is missing, malformed, stale or wrong."""
 
@@ -63,6 +67,9 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.OrderNotFound: HttpError(404, INVALID, "resource_missing"),
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
     InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
+    errors.AuthenticationRequired: HttpError(401, "authentication_error", "api_key_required"),
+    InvalidApiKey: HttpError(401, "authentication_error", "invalid_api_key"),
+    errors.PermissionDenied: HttpError(403, "permission_error", "insufficient_permissions"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
 }
 INTERNAL = HttpError(500, "api_error", "internal_error")

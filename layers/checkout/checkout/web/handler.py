@@ -20,8 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
+from checkout.web.auth import authenticate
 from checkout.web.envelope import error_body, success_body
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
 from checkout.web.request import ApiRequest
@@ -61,13 +63,22 @@ def json_response(status: int, body: dict[str, Any], request_id: str) -> Respons
     )
 
 
-def http_handler(endpoint: Endpoint) -> LambdaHandler:
+def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: bool = True) -> LambdaHandler:
+    """`needs`: the permission every call of this endpoint needs (a merchant's call); None for a
+    buyer-facing endpoint, where a key is optional and, when sent, scopes what the caller sees.
+    `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header."""
+
     async def route(request: Request) -> Response:
         # Endpoints are synchronous on purpose: a Lambda serves one request at a time, so
         # blocking I/O costs nothing and spares a thread pool on the cold path.
         event: dict[str, Any] = request.scope.get("aws.event") or {}
         request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
         try:
+            caller = authenticate(request.headers.get("authorization")) if api_keys else Caller.anonymous()
+            if caller.merchant_id is not None:
+                logger.append_keys(merchant_id=caller.merchant_id, key_id=caller.key_id)
+            if needs is not None:
+                caller.acting_merchant(needs)
             api_request = ApiRequest(
                 method=request.method,
                 path=request.url.path,
@@ -76,6 +87,7 @@ def http_handler(endpoint: Endpoint) -> LambdaHandler:
                 headers=dict(request.headers),
                 body=await request.body(),
                 request_id=request_id,
+                caller=caller,
             )
             result = endpoint(api_request)
             return json_response(200, success_body(result.message, result.data), request_id)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from checkout.config import get_settings
+from checkout.domain.access import Caller
 from checkout.domain.errors import InvalidParameter
 from checkout.requests.parsing import parse_model
 from checkout.web.errors import BodyNotObject, BodyTooLarge, MalformedJson, UnsupportedMediaType
@@ -26,6 +27,7 @@ class ApiRequest:
     headers: dict[str, str]  # lower-cased names
     body: bytes
     request_id: str
+    caller: Caller = field(default_factory=Caller.anonymous)
 
     def path_parameter(self, name: str) -> str:
         return self.path_parameters.get(name, "")

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from checkout.adapters.dynamodb.keys import event_key, open_shard, order_key, session_key
+from checkout.adapters.dynamodb.keys import (
+    api_key_id_key,
+    api_key_key,
+    event_key,
+    open_shard,
+    order_key,
+    session_key,
+)
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import OrderRecord, Record, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderRecord, Record, SessionRecord
 
 RecordT = TypeVar("RecordT", bound=Record)
 SECONDS_PER_DAY = 86_400
@@ -47,4 +54,22 @@ def event_item(progress: OrderProgress, settings: Settings) -> dict[str, Any]:
         "status": progress.status.value,
         "received_at": progress.received_at,
         "purge_at": purge_at(progress.received_at, 0, settings),  # the replay window
+    }
+
+
+def api_key_item(key: ApiKeyRecord) -> dict[str, Any]:
+    return {
+        **key.model_dump(mode="json", exclude_none=True),
+        **api_key_key(key.key_hash),
+        "entity": "api_key",
+    }
+
+
+def api_key_id_item(key: ApiKeyRecord) -> dict[str, Any]:
+    """Finds a key's hash from its id (for revocation), without a scan."""
+    return {
+        **api_key_id_key(key.id),
+        "entity": "api_key_id",
+        "key_hash": key.key_hash,
+        "merchant_id": key.merchant_id,
     }

@@ -20,6 +20,18 @@ def event_key(event_id: str) -> dict[str, str]:
     return {"pk": f"EVENT#{event_id}", "sk": "EVENT"}
 
 
+def api_key_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
+
+
+def api_key_id_key(key_id: str) -> dict[str, str]:
+    return {"pk": f"APIKEYID#{key_id}", "sk": "APIKEYID"}
+
+
+def merchant_key(merchant_id: str) -> dict[str, str]:
+    return {"pk": f"MERCHANT#{merchant_id}", "sk": "MERCHANT"}
+
+
 def open_shard(session_id: str, shard_count: int) -> str:
     """Spreads open sessions over `shard_count` index partitions, stably per session."""
     return f"{_OPEN_SHARD_PREFIX}{uuid.UUID(session_id).int % shard_count}"

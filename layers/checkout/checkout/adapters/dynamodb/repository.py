@@ -20,8 +20,23 @@ from botocore.exceptions import ClientError
 from checkout.adapters.dynamodb import conditional_writes as writes
 from checkout.adapters.dynamodb.client import default_client
 from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
-from checkout.adapters.dynamodb.items import event_item, order_item, record_from_item, session_item
-from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX, all_open_shards, order_key, session_key
+from checkout.adapters.dynamodb.items import (
+    api_key_id_item,
+    api_key_item,
+    event_item,
+    order_item,
+    record_from_item,
+    session_item,
+)
+from checkout.adapters.dynamodb.keys import (
+    OPEN_SESSIONS_INDEX,
+    all_open_shards,
+    api_key_id_key,
+    api_key_key,
+    merchant_key,
+    order_key,
+    session_key,
+)
 from checkout.config import Settings
 from checkout.domain.errors import StorageUnavailable
 from checkout.domain.ports import (
@@ -46,7 +61,7 @@ from checkout.domain.ports import (
     Recorded,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 
 if TYPE_CHECKING:
@@ -183,6 +198,63 @@ class DynamoDBRepository:
             return Duplicate()
         current = cancelled.current[1]
         return Missing() if current is None else Illegal(OrderStatus(current["status"]))
+
+    # --- API keys ----------------------------------------------------------------------------
+    def get_api_key(self, key_hash: str) -> ApiKeyRecord | None:
+        item = self._get(api_key_key(key_hash))
+        return None if item is None else record_from_item(ApiKeyRecord, item)
+
+    def create_api_key(self, key: ApiKeyRecord) -> None:
+        new = "attribute_not_exists(pk)"
+        merchant = {
+            "Key": to_attributes(merchant_key(key.merchant_id)),
+            "UpdateExpression": "SET #entity = :entity, #id = :id, #created = if_not_exists(#created, :now)",
+            "ExpressionAttributeNames": {"#entity": "entity", "#id": "id", "#created": "created_at"},
+            "ExpressionAttributeValues": to_attributes(
+                {":entity": "merchant", ":id": key.merchant_id, ":now": key.created_at}
+            ),
+        }
+        cancelled = self._transact(
+            [
+                {"Put": {"Item": to_attributes(api_key_item(key)), "ConditionExpression": new}},
+                {"Put": {"Item": to_attributes(api_key_id_item(key)), "ConditionExpression": new}},
+                {"Update": merchant},
+            ]
+        )
+        if cancelled is not None:
+            raise RuntimeError("API key collision")  # 32 random bytes and a fresh id: never
+
+    def revoke_api_key(self, key_id: str, now_ms: int) -> ApiKeyRecord | None:
+        index = self._get(api_key_id_key(key_id))
+        if index is None:
+            return None
+        try:
+            with _translated_errors():
+                response = self.client.update_item(
+                    TableName=self.table_name,
+                    Key=to_attributes(api_key_key(str(index["key_hash"]))),
+                    UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":now": {"N": str(now_ms)}},
+                    ReturnValues="ALL_NEW",
+                )
+        except _ConditionFailed:
+            return None
+        return record_from_item(ApiKeyRecord, from_attributes(response["Attributes"]))
+
+    def touch_api_key(self, key_hash: str, now_ms: int, not_since: int) -> None:
+        try:
+            with _translated_errors():
+                self.client.update_item(
+                    TableName=self.table_name,
+                    Key=to_attributes(api_key_key(key_hash)),
+                    UpdateExpression="SET last_used_at = :now",
+                    ConditionExpression="attribute_exists(pk) AND "
+                    "(attribute_not_exists(last_used_at) OR last_used_at <= :since)",
+                    ExpressionAttributeValues={":now": {"N": str(now_ms)}, ":since": {"N": str(not_since)}},
+                )
+        except _ConditionFailed:
+            pass  # another container wrote it within the minute: nothing to do
 
     # --- DynamoDB calls ----------------------------------------------------------------------
     def _get(self, key: dict[str, str]) -> dict[str, Any] | None:

@@ -1,0 +1,27 @@
+"""Who is calling: the `Authorization: Bearer <key>` header, verified once per request before any
+endpoint code runs (DESIGN 8). Neither the key nor its hash is ever logged."""
+
+from __future__ import annotations
+
+from checkout.config import get_settings
+from checkout.domain.access import LOCAL_MERCHANT, Caller
+from checkout.web.errors import InvalidApiKey
+
+_BEARER = "bearer "
+
+
+def authenticate(authorization: str | None) -> Caller:
+    """The caller a request's `Authorization` header names; anonymous when there is none (acting
+    for the built-in merchant in `AUTH_MODE=open`). A header that is sent is always verified."""
+    if authorization is None:
+        stand_in = LOCAL_MERCHANT if get_settings().auth_mode == "open" else None
+        return Caller.anonymous(stand_in)
+    if not authorization.lower().startswith(_BEARER):
+        raise InvalidApiKey("Authorization must be: Bearer <API key>")
+    from checkout.composition import key_service  # only requests that carry a key load it
+    from checkout.domain.api_keys import UnknownKey
+
+    try:
+        return key_service().caller_for(authorization[len(_BEARER) :].strip())
+    except UnknownKey:
+        raise InvalidApiKey("Invalid API key") from None
