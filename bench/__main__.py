@@ -30,7 +30,7 @@ def main() -> None:
     print(f"\nLocal stack (median of {args.requests} requests each, after warm-up)")
     ratio = stack_s / emulator_s
     print(f"  start-up of `make dev` (bootstrapped) {stack_s:.1f} s = {ratio:.2f}x DynamoDB Local alone")
-    *calls, authenticated = costs
+    *calls, authenticated, idempotent, replay = costs
     for cost in calls:
         print(
             f"  {cost.name:<48} {cost.gateway_ms:6.2f} ms through the gateway = {cost.ratio:.2f}x"
@@ -41,6 +41,8 @@ def main() -> None:
         f"  {authenticated.name}: {authenticated.gateway_ms:.2f} ms vs {authenticated.raw_ms:.2f} ms"
         f" = {authenticated.ratio:.2f}x  {verdict}"
     )
+    for pair in (idempotent, replay):
+        print(f"  {pair.name}: {pair.gateway_ms:.2f} ms vs {pair.raw_ms:.2f} ms = {pair.ratio:.2f}x")
 
 
 if __name__ == "__main__":

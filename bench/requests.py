@@ -168,4 +168,24 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
         authenticated = RequestCost(
             "GET /checkout-sessions/{id} with a key (cached) vs anonymous", with_key, anonymous
         )
-    return [create, read, authenticated]
+        fresh_key, no_key = _paired_medians_ms(
+            lambda: api.post("/checkout-sessions", json={}, headers={"Idempotency-Key": str(uuid.uuid4())}),
+            lambda: api.post("/checkout-sessions", json={}),
+            runs,
+        )
+        idempotent = RequestCost(
+            "POST with a fresh Idempotency-Key vs without (+2 calls: put in progress, complete)",
+            fresh_key,
+            no_key,
+        )
+        replay_key = {"Idempotency-Key": str(uuid.uuid4())}
+        api.post("/checkout-sessions", json={}, headers=replay_key)
+        replayed, original = _paired_medians_ms(
+            lambda: api.post("/checkout-sessions", json={}, headers=replay_key),
+            lambda: api.post("/checkout-sessions", json={}, headers={"Idempotency-Key": str(uuid.uuid4())}),
+            runs,
+        )
+        replay = RequestCost(
+            "its replay vs the original (1 call: the refused put returns the record)", replayed, original
+        )
+    return [create, read, authenticated, idempotent, replay]

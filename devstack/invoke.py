@@ -20,8 +20,8 @@ from pathlib import Path
 
 from checkout.web.signatures import HEADER, signature_header
 from devstack.lambda_runtime import context_for, load_handler
-from devstack.settings import apply_local_environment
-from devstack.template import functions
+from devstack.settings import apply_local_environment, setting
+from devstack.template import functions, local_table_names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("event", type=Path, help="event JSON file (see events/)")
     parser.add_argument("--sign", action="store_true", help="re-sign the body with ORDER_EVENTS_SECRET")
     args = parser.parse_args(argv)
-    specs = {spec.logical_id: spec for spec in functions()}
+    specs = {spec.logical_id: spec for spec in functions(refs=local_table_names(setting("TABLE_NAME")))}
     specs.update({spec.code_uri.name: spec for spec in list(specs.values())})
     spec = specs.get(args.function)
     if spec is None:

@@ -15,8 +15,8 @@ from devstack.gateway import Gateway, GatewayServer, serve
 from devstack.scheduler import Scheduler
 from devstack.settings import apply_local_environment, setting
 from devstack.streams import StreamPoller
-from devstack.tables import create_table
-from devstack.template import ROOT, functions
+from devstack.tables import create_tables
+from devstack.template import ROOT, functions, local_table_names
 
 STATE_DIR = ROOT / ".devstack"
 
@@ -61,7 +61,7 @@ class LocalStack:
             raise
 
     def _start_functions(self) -> None:
-        specs = functions()
+        specs = functions(refs=local_table_names(self.config.table_name))
         # One process hosts every function, so it gets the union of their environments
         # (the template gives them all the same Globals).
         os.environ["TABLE_NAME"] = self.config.table_name
@@ -71,7 +71,7 @@ class LocalStack:
         composition.reset()
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb", endpoint_url=self.dynamodb_local.endpoint)
-        create_table(dynamodb, self.config.table_name)
+        create_tables(dynamodb, self.config.table_name)
         self.server = serve(Gateway(specs), self.config.port)
         stream_specs = [spec for spec in specs if spec.stream]
         if stream_specs:

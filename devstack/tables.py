@@ -1,22 +1,31 @@
-"""Creates the table from the template, for DynamoDB Local and for moto alike."""
+"""Creates the template's tables, for DynamoDB Local and for moto alike."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from devstack.template import table_definition, table_ttl_attribute
+from devstack.template import MAIN_TABLE, local_table_names, table_definition, table_ttl_attribute
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 
-def create_table(client: DynamoDBClient, table_name: str) -> None:
-    """Creates the table (key schema, GSI, stream, TTL) unless it already exists."""
+def create_tables(client: DynamoDBClient, main_table: str) -> dict[str, str]:
+    """Creates every table of the template (the main one named `main_table`, the others after it)
+    unless it exists; returns their names by logical id."""
+    names = local_table_names(main_table)
+    for logical_id, name in names.items():
+        create_table(client, name, logical_id)
+    return names
+
+
+def create_table(client: DynamoDBClient, table_name: str, logical_id: str = MAIN_TABLE) -> None:
+    """Creates one table (key schema, indexes, stream, TTL) unless it already exists."""
     existing = client.list_tables().get("TableNames", [])
     if table_name not in existing:
-        client.create_table(**table_definition(table_name))
+        client.create_table(**table_definition(table_name, logical_id=logical_id))
         client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
-    if ttl_attribute := table_ttl_attribute():
+    if ttl_attribute := table_ttl_attribute(logical_id=logical_id):
         status = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
         if status.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
             client.update_time_to_live(

@@ -146,13 +146,38 @@ def functions(
     return specs
 
 
-def table_definition(table_name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
-    """`CreateTable` arguments built from the template's `AWS::DynamoDB::Table` resource."""
+def table_resources(template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Every `AWS::DynamoDB::Table` resource's properties, by logical id."""
     template = template or load_template()
-    tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
-    if len(tables) != 1:
-        raise ValueError("the template must define exactly one table")
-    props = tables[0]["Properties"]
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::DynamoDB::Table"
+    }
+
+
+MAIN_TABLE = "Table"
+
+
+def local_table_names(main_table: str, template: dict[str, Any] | None = None) -> dict[str, str]:
+    """A local name for every table: the main one as given, the others after it
+    (`IdempotencyTable` → `<main>-idempotency`). Also the values of their `Ref`s locally."""
+    return {
+        logical_id: main_table if logical_id == MAIN_TABLE else f"{main_table}-{_kebab(logical_id)}"
+        for logical_id in table_resources(template)
+    }
+
+
+def _kebab(logical_id: str) -> str:
+    words = re.findall(r"[A-Z][a-z0-9]*", logical_id.removesuffix("Table"))
+    return "-".join(word.lower() for word in words)
+
+
+def table_definition(
+    table_name: str, template: dict[str, Any] | None = None, logical_id: str = MAIN_TABLE
+) -> dict[str, Any]:
+    """`CreateTable` arguments built from the template's table resource `logical_id`."""
+    props = table_resources(template)[logical_id]
     definition: dict[str, Any] = {
         "TableName": table_name,
         "AttributeDefinitions": props["AttributeDefinitions"],
@@ -169,10 +194,6 @@ def table_definition(table_name: str, template: dict[str, Any] | None = None) ->
     return definition
 
 
-def table_ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
-    template = template or load_template()
-    for resource in template["Resources"].values():
-        if resource["Type"] == "AWS::DynamoDB::Table":
-            ttl = resource["Properties"].get("TimeToLiveSpecification", {})
-            return str(ttl["AttributeName"]) if ttl.get("Enabled") else None
-    return None
+def table_ttl_attribute(template: dict[str, Any] | None = None, logical_id: str = MAIN_TABLE) -> str | None:
+    ttl = table_resources(template)[logical_id].get("TimeToLiveSpecification", {})
+    return str(ttl["AttributeName"]) if ttl.get("Enabled") else None

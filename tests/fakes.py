@@ -8,7 +8,15 @@ transaction would.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
+
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyItemAlreadyExistsError,
+    IdempotencyItemNotFoundError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS, DataRecord
 
 from checkout.domain.ports import (
     AlreadyLinked,
@@ -200,3 +208,42 @@ class InMemoryRepository:
             key = self.api_keys.get(key_hash)
             if key is not None and (key.last_used_at is None or key.last_used_at <= not_since):
                 self.api_keys[key_hash] = key.model_copy(update={"last_used_at": now_ms})
+
+
+class InMemoryIdempotencyStore(BasePersistenceLayer):
+    """powertools' persistence contract in memory: the same conditional put (new, expired, or a
+    stale in-progress record) that the DynamoDB layer makes, so the real Idempotency utility runs."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.records: dict[str, DataRecord] = {}
+        self._records_lock = threading.Lock()
+
+    def _get_record(self, idempotency_key: str) -> DataRecord:
+        record = self.records.get(idempotency_key)
+        if record is None:
+            raise IdempotencyItemNotFoundError
+        return record
+
+    def _put_record(self, data_record: DataRecord) -> None:
+        now = time.time()
+        with self._records_lock:
+            old = self.records.get(data_record.idempotency_key)
+            stale_in_progress = (
+                old is not None
+                and old.status == STATUS_CONSTANTS["INPROGRESS"]
+                and old.in_progress_expiry_timestamp is not None
+                and old.in_progress_expiry_timestamp < now * 1000
+            )
+            if old is not None and not old.is_expired and not stale_in_progress:
+                self._validate_payload(data_payload=data_record, stored_data_record=old)
+                raise IdempotencyItemAlreadyExistsError(old_data_record=old)
+            self.records[data_record.idempotency_key] = data_record
+
+    def _update_record(self, data_record: DataRecord) -> None:
+        with self._records_lock:
+            self.records[data_record.idempotency_key] = data_record
+
+    def _delete_record(self, data_record: DataRecord) -> None:
+        with self._records_lock:
+            self.records.pop(data_record.idempotency_key, None)

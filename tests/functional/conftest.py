@@ -15,7 +15,7 @@ from moto import mock_aws
 
 from checkout import composition
 from checkout.adapters.dynamodb.repository import DynamoDBRepository
-from devstack.tables import create_table
+from devstack.tables import create_tables
 from tests.builders import ORDER_EVENTS_SECRET, TABLE_NAME, make_settings
 from tests.support import ApiResponse, invoke_http
 
@@ -26,6 +26,7 @@ FUNCTION_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
     "TABLE_NAME": TABLE_NAME,
+    "IDEMPOTENCY_TABLE_NAME": f"{TABLE_NAME}-idempotency",
     "POWERTOOLS_SERVICE_NAME": "checkout",
     "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
     "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
@@ -49,7 +50,7 @@ def dynamodb() -> Iterator[Any]:
             env.delenv(name, raising=False)
         with mock_aws():
             client = boto3.client("dynamodb", region_name="us-east-1")
-            create_table(client, TABLE_NAME)
+            create_tables(client, TABLE_NAME)
             composition.reset()
             yield client
             composition.reset()

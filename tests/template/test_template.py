@@ -20,11 +20,18 @@ HTTP_FUNCTIONS = {
 }
 
 
+MAIN_TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
+IDEMPOTENCY_TABLE_ARN = {"Fn::GetAtt": ["IdempotencyTable", "Arn"]}
+
+
 def policy_actions(logical_id: str) -> set[str]:
+    """Every action a function's policies allow, on anything but the idempotency table."""
     resource = load_template()["Resources"][logical_id]
     actions: set[str] = set()
     for policy in resource["Properties"].get("Policies", []):
         for statement in policy.get("Statement", []):
+            if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
+                continue
             listed = statement["Action"]
             actions |= {listed} if isinstance(listed, str) else set(listed)
     return actions
@@ -61,12 +68,14 @@ def test_event_files_route_to_their_function() -> None:
 
 
 def table_actions_by_key(logical_id: str) -> dict[str, set[str]]:
-    """The table actions a function may take, by the leading-key pattern its policy limits them to
-    (`*` where a statement has no such condition)."""
+    """The actions a function may take on the main table's items, by the leading-key pattern its
+    policy limits them to (`*` where a statement has no such condition)."""
     resource = load_template()["Resources"][logical_id]
     by_key: dict[str, set[str]] = {}
     for policy in resource["Properties"].get("Policies", []):
         for statement in policy.get("Statement", []):
+            if statement["Resource"] != MAIN_TABLE_ARN:
+                continue
             listed = statement["Action"]
             actions = {listed} if isinstance(listed, str) else set(listed)
             if not any(action.startswith("dynamodb:") for action in actions):
@@ -228,3 +237,28 @@ def test_every_function_has_a_log_group_with_retention() -> None:
 def test_functions_never_log_whole_events() -> None:
     env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
     assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+
+
+def idempotency_actions(logical_id: str) -> set[str]:
+    resource = load_template()["Resources"][logical_id]
+    actions: set[str] = set()
+    for policy in resource["Properties"].get("Policies", []):
+        for statement in policy.get("Statement", []):
+            if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
+                listed = statement["Action"]
+                actions |= {listed} if isinstance(listed, str) else set(listed)
+    return actions
+
+
+def test_every_post_function_keeps_idempotency_records_and_nothing_else_can() -> None:
+    for spec in functions():
+        posts = any(route.method == "POST" for route in spec.routes)
+        expected = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+        assert idempotency_actions(spec.logical_id) == (expected if posts else set()), spec.logical_id
+
+
+def test_the_idempotency_table_has_powertools_key_and_ttl() -> None:
+    table = load_template()["Resources"]["IdempotencyTable"]["Properties"]
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    assert "StreamSpecification" not in table

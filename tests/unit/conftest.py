@@ -27,7 +27,7 @@ from checkout.requests.orders import CreateOrderRequest
 from checkout.requests.parsing import parse_model
 from checkout.requests.sessions import CreateSessionRequest
 from tests.builders import MERCHANT, ORDER_EVENTS_SECRET, TABLE_NAME, make_settings, order_body, progress
-from tests.fakes import InMemoryRepository
+from tests.fakes import InMemoryIdempotencyStore, InMemoryRepository
 from tests.support import ApiResponse, invoke_http
 
 
@@ -83,8 +83,15 @@ def orders(store: InMemoryRepository, settings: Settings, clock: Clock) -> Order
 
 
 @pytest.fixture
-def function_env(monkeypatch: pytest.MonkeyPatch, store: InMemoryRepository) -> Iterator[None]:
-    """The environment a function gets from the template, with the in-memory store behind it."""
+def idempotency_store() -> InMemoryIdempotencyStore:
+    return InMemoryIdempotencyStore()
+
+
+@pytest.fixture
+def function_env(
+    monkeypatch: pytest.MonkeyPatch, store: InMemoryRepository, idempotency_store: InMemoryIdempotencyStore
+) -> Iterator[None]:
+    """The environment a function gets from the template, with the in-memory stores behind it."""
     for name, value in {
         "TABLE_NAME": TABLE_NAME,
         "AWS_DEFAULT_REGION": "us-east-1",
@@ -100,6 +107,7 @@ def function_env(monkeypatch: pytest.MonkeyPatch, store: InMemoryRepository) -> 
     composition.reset()
     # cached like the real factory, so composition.reset() keeps working
     monkeypatch.setattr(composition, "repository", lru_cache(maxsize=1)(lambda: store))
+    monkeypatch.setattr(composition, "idempotency_store", lru_cache(maxsize=1)(lambda: idempotency_store))
     yield
     composition.reset()
 

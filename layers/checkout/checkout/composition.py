@@ -14,6 +14,8 @@ from checkout.adapters.dynamodb.client import default_client
 from checkout.config import get_settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+
     from checkout.adapters.dynamodb.repository import DynamoDBRepository
     from checkout.domain.api_keys import KeyService
     from checkout.domain.order_events import OrderEventService
@@ -59,6 +61,18 @@ def key_service() -> KeyService:
     return KeyService(repository(), settings.api_key_prefix, cache_ms=settings.api_key_cache_seconds * 1000)
 
 
+@lru_cache(maxsize=1)
+def idempotency_store() -> BasePersistenceLayer:
+    """powertools' DynamoDB persistence on the idempotency table, sharing the one client. Loaded
+    only by a request that carries an Idempotency-Key (it imports boto3)."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    table = get_settings().idempotency_table_name
+    if not table:
+        raise RuntimeError("IDEMPOTENCY_TABLE_NAME is not set")
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=default_client())
+
+
 def order_event_secrets() -> list[str]:
     """Read on every request: the secret store's client caches them, for a bounded time, so a
     rotation takes effect without a cold start."""
@@ -76,3 +90,4 @@ def reset() -> None:
     order_service.cache_clear()
     order_event_service.cache_clear()
     key_service.cache_clear()
+    idempotency_store.cache_clear()

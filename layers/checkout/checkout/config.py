@@ -47,6 +47,8 @@ class Settings(BaseModel):
     api_key_prefix: Literal["csk_live_", "csk_test_"] = "csk_live_"
     # How long a container trusts what it read of a key: a revocation takes effect within this.
     api_key_cache_seconds: int = Field(default=60, ge=0, le=60)
+    idempotency_table_name: str | None = None
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=1, le=7 * 86_400)
 
     @model_validator(mode="after")
     def _expiry_bounds_are_coherent(self) -> Settings:
@@ -77,6 +79,8 @@ class Settings(BaseModel):
             "auth_mode": "AUTH_MODE",
             "api_key_prefix": "API_KEY_PREFIX",
             "api_key_cache_seconds": "API_KEY_CACHE_SECONDS",
+            "idempotency_table_name": "IDEMPOTENCY_TABLE_NAME",
+            "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
         }
         for field, name in scalar_names.items():
             if env.get(name):

@@ -41,6 +41,18 @@ class InvalidSignature(errors.CheckoutError):
     """The `Checkout-Signature` header is missing, malformed, stale or wrong."""
 
 
+class InvalidIdempotencyKey(errors.CheckoutError):
+    """The `Idempotency-Key` header is empty, too long, or not printable ASCII."""
+
+
+class IdempotencyKeyReused(errors.CheckoutError):
+    """The key was used for a request with another body."""
+
+
+class IdempotencyKeyInProgress(errors.CheckoutError):
+    """The first request with this key is still running."""
+
+
 @dataclass(frozen=True)
 class HttpError:
     status: int
@@ -49,6 +61,7 @@ class HttpError:
 
 
 INVALID = "invalid_request_error"
+IDEMPOTENCY = "idempotency_error"
 _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.InvalidParameter: HttpError(400, INVALID, "parameter_invalid"),
     errors.UnknownParameter: HttpError(400, INVALID, "parameter_unknown"),
@@ -70,8 +83,13 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.AuthenticationRequired: HttpError(401, "authentication_error", "api_key_required"),
     InvalidApiKey: HttpError(401, "authentication_error", "invalid_api_key"),
     errors.PermissionDenied: HttpError(403, "permission_error", "insufficient_permissions"),
+    InvalidIdempotencyKey: HttpError(400, IDEMPOTENCY, "idempotency_key_invalid"),
+    IdempotencyKeyReused: HttpError(400, IDEMPOTENCY, "idempotency_key_reused"),
+    IdempotencyKeyInProgress: HttpError(409, IDEMPOTENCY, "idempotency_key_in_progress"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
 }
+
+
 INTERNAL = HttpError(500, "api_error", "internal_error")
 INTERNAL_MESSAGE = "An internal error occurred"
 

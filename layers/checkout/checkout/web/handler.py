@@ -26,6 +26,7 @@ from checkout.observability import logger, metrics
 from checkout.web.auth import authenticate
 from checkout.web.envelope import error_body, success_body
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
+from checkout.web.idempotency import REPLAYED, Result, run_once
 from checkout.web.request import ApiRequest
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -54,13 +55,21 @@ def error_response_body(exc: Exception) -> tuple[int, dict[str, Any]]:
     return INTERNAL.status, error_body(INTERNAL.status, INTERNAL_MESSAGE, INTERNAL.type, INTERNAL.code, None)
 
 
-def json_response(status: int, body: dict[str, Any], request_id: str) -> Response:
-    return Response(
-        json.dumps(body, separators=(",", ":")),
-        status_code=status,
-        media_type="application/json",
-        headers={"X-Request-Id": request_id},
-    )
+def _answer(endpoint: Endpoint, request: ApiRequest) -> Result:
+    try:
+        ok = endpoint(request)
+    except Exception as exc:
+        return _error_result(exc)
+    return Result(200, _json(success_body(ok.message, ok.data)))
+
+
+def _error_result(exc: Exception) -> Result:
+    status, body = error_response_body(exc)
+    return Result(status, _json(body))
+
+
+def _json(body: dict[str, Any]) -> str:
+    return json.dumps(body, separators=(",", ":"))
 
 
 def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: bool = True) -> LambdaHandler:
@@ -89,11 +98,17 @@ def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: 
                 request_id=request_id,
                 caller=caller,
             )
-            result = endpoint(api_request)
-            return json_response(200, success_body(result.message, result.data), request_id)
+            result = run_once(
+                api_request, lambda: _answer(endpoint, api_request), request.scope.get("aws.context")
+            )
         except Exception as exc:
-            status, body = error_response_body(exc)
-            return json_response(status, body, request_id)
+            result = _error_result(exc)
+        headers = {"X-Request-Id": request_id}
+        if result.replayed:
+            headers[REPLAYED] = "true"
+        return Response(
+            result.body, status_code=result.status, media_type="application/json", headers=headers
+        )
 
     asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=_ALL_METHODS)]), lifespan="off")
 
