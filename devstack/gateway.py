@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from checkout.web.envelope import error_body
+from checkout.web.surfaces import PUBLIC
 from devstack.lambda_runtime import Handler, context_for, load_handler
 from devstack.template import FunctionSpec, HttpRoute
 
@@ -191,7 +191,7 @@ def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
         def _send_envelope(
             self, status: int, message: str, code: str, error_type: str = "invalid_request_error"
         ) -> None:
-            payload = json.dumps(error_body(status, message, error_type, code, None)).encode()
+            payload = json.dumps(PUBLIC.error(status, message, error_type, code, None)).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("X-Request-Id", str(uuid.uuid4()))

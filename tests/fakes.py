@@ -38,10 +38,17 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    SessionSummary,
     Unmoved,
 )
 from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
-from checkout.domain.status import AWAITING_DEPOSIT, OrderStatus, SessionStatus, session_sources_for
+from checkout.domain.status import (
+    AWAITING_DEPOSIT,
+    ExpiryCause,
+    OrderStatus,
+    SessionStatus,
+    session_sources_for,
+)
 
 _TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
 
@@ -78,6 +85,27 @@ class InMemoryRepository:
             )
         for start in range(0, len(due), page_size):
             yield [DueSession(s.id, s.expires_at, s.order_id) for s in due[start : start + page_size]]
+
+    def merchant_sessions(
+        self, merchant_id: str, created_from: int, created_to: int
+    ) -> Iterator[SessionSummary]:
+        self.calls.append("merchant_sessions")
+        with self._lock:
+            mine = [
+                s
+                for s in self.sessions.values()
+                if s.merchant_id == merchant_id and created_from <= s.created_at <= created_to
+            ]
+        for session in sorted(mine, key=lambda s: s.created_at, reverse=True):
+            yield SessionSummary(
+                session.id, session.status, session.expired_by, session.expires_at, session.created_at
+            )
+
+    def get_sessions(self, session_ids: list[str]) -> list[SessionRecord]:
+        self.calls.append("get_sessions")
+        if len(session_ids) > 100:
+            raise ValueError("at most 100 sessions at a time")
+        return [self.sessions[i] for i in session_ids if i in self.sessions]
 
     # --- creates ---------------------------------------------------------------------------------
     def put_session(self, session: SessionRecord) -> None:
@@ -130,8 +158,9 @@ class InMemoryRepository:
             order = self.orders.get(target.order_id) if target.order_id else None
             if target.order_id is not None and (order is None or order.status not in AWAITING_DEPOSIT):
                 return PaymentReceived()
+            cause = ExpiryCause.CLOCK if reason is ExpiryReason.CLOCK else ExpiryCause.MERCHANT
             self.sessions[session.id] = session.model_copy(
-                update={"status": SessionStatus.EXPIRED, "updated_at": now_ms}
+                update={"status": SessionStatus.EXPIRED, "updated_at": now_ms, "expired_by": cause}
             )
             if order is not None:
                 self.orders[order.id] = order.model_copy(
@@ -140,7 +169,13 @@ class InMemoryRepository:
             return Expired(now_ms)
 
     def follow_order(
-        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+        self,
+        session_id: str,
+        target: SessionStatus,
+        session_expires_at: int,
+        now_ms: int,
+        cause: ExpiryCause | None = None,
+        tx_hash: str | None = None,
     ) -> FollowOutcome:
         self.calls.append("follow_order")
         with self._lock:
@@ -149,8 +184,14 @@ class InMemoryRepository:
                 return Missing()
             if session.status not in session_sources_for(target):
                 return Unmoved(session)
-            completed = {"completed_at": now_ms} if target == SessionStatus.COMPLETE else {}
-            moved = session.model_copy(update={"status": target, "updated_at": now_ms, **completed})
+            update: dict[str, object] = {"status": target, "updated_at": now_ms}
+            if target == SessionStatus.COMPLETE:
+                update["completed_at"] = now_ms
+            if target == SessionStatus.EXPIRED and cause is not None:
+                update["expired_by"] = cause
+            if tx_hash is not None:
+                update["tx_hash"] = tx_hash
+            moved = session.model_copy(update=update)
             self.sessions[session_id] = moved
             return Moved(moved)
 

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkout.domain.errors import StorageUnavailable
-from checkout.domain.status import SessionStatus
 from tests.builders import load_event
 from tests.fakes import InMemoryRepository
 from tests.support import invoke
@@ -141,10 +140,10 @@ def test_a_failing_record_is_reported_and_the_records_after_it_are_applied(
     unlucky, later = shop.session(), shop.session()
     real_follow = store.follow_order
 
-    def throttled(session_id: str, target: SessionStatus, expires_at: int, now_ms: int) -> Any:
+    def throttled(session_id: str, *args: Any) -> Any:
         if session_id == unlucky.id:
             raise StorageUnavailable("throttled")
-        return real_follow(session_id, target, expires_at, now_ms)
+        return real_follow(session_id, *args)
 
     monkeypatch.setattr(store, "follow_order", throttled)
     failing = order_record(unlucky.id, unlucky.expires_at, "scanning_deposit_transaction", "executed")

@@ -29,6 +29,7 @@ class Settings(BaseModel):
     default_expires_in: int = Field(default=1800, ge=1)
     allowed_redirect_hosts: frozenset[str] | None = None
     open_shards: int = Field(default=4, ge=1, le=100)
+    list_shards: int = Field(default=4, ge=1, le=32)
     session_retention_days: int = Field(default=30, ge=1)
     order_ttl_seconds: int = Field(default=1800, ge=60)
     supported_chains: frozenset[int] = DEFAULT_CHAINS
@@ -65,6 +66,7 @@ class Settings(BaseModel):
             "max_expires_in": "MAX_EXPIRES_IN",
             "default_expires_in": "DEFAULT_EXPIRES_IN",
             "open_shards": "OPEN_SHARDS",
+            "list_shards": "LIST_SHARDS",
             "session_retention_days": "SESSION_RETENTION_DAYS",
             "order_ttl_seconds": "ORDER_TTL_SECONDS",
             "deposit_factory_address": "DEPOSIT_FACTORY_ADDRESS",

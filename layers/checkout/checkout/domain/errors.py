@@ -25,6 +25,10 @@ class MissingParameter(CheckoutError):
     """A required field is absent."""
 
 
+class UnsupportedParameter(CheckoutError):
+    """A field the contract names but this service does not offer (payment links, products)."""
+
+
 # --- access ----------------------------------------------------------------------------------
 class AuthenticationRequired(CheckoutError):
     """No usable API key where one is needed (missing, malformed, unknown or revoked)."""
@@ -49,6 +53,10 @@ class SessionNotFoundForOrder(CheckoutError):
 
 class SessionAlreadyHasOrder(CheckoutError):
     """Another order won the race to link to the session."""
+
+
+class OrderMismatch(CheckoutError):
+    """The order does not pay exactly what the session's payment config asks."""
 
 
 class PaymentInProgress(CheckoutError):

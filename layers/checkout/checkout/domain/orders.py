@@ -17,6 +17,7 @@ from checkout.domain.errors import (
 )
 from checkout.domain.ids import is_uuid4, new_id
 from checkout.domain.onramp import OnrampUnavailable, coinbase_one_click_buy_url
+from checkout.domain.payment_config import check_order_pays
 from checkout.domain.ports import AlreadyLinked, Linked, Missing, NotLinkable, Repository
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
@@ -57,6 +58,8 @@ class OrderService:
             raise _session_not_found()  # another merchant's session answers as one that does not exist
         _raise_unless_linkable(session, self.clock())
         order = self._new_order(new_id(), request, session.merchant_id, session)
+        if session.payment is not None:
+            check_order_pays(session.payment, order)
         match self.repository.link_order(order):
             case Linked():
                 return order

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
-from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 
 # --- values the domain hands to the repository ---------------------------------------------------
@@ -59,6 +59,18 @@ class OrderStatusChanged:
     session_id: str
     status: OrderStatus
     session_expires_at: int
+    execute_tx_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What the merchant's session index lists of a session: enough to filter and count."""
+
+    session_id: str
+    status: SessionStatus
+    expired_by: ExpiryCause | None
+    expires_at: int
+    created_at: int
 
 
 # --- outcomes ------------------------------------------------------------------------------------
@@ -179,14 +191,30 @@ class Repository(Protocol):
         a linked order still awaiting its deposit expires with it, in the same write."""
 
     def follow_order(
-        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+        self,
+        session_id: str,
+        target: SessionStatus,
+        session_expires_at: int,
+        now_ms: int,
+        cause: ExpiryCause | None = None,
+        tx_hash: str | None = None,
     ) -> FollowOutcome:
-        """Moves the session to `target` if that lies ahead of where it is (DESIGN 3)."""
+        """Moves the session to `target` if that lies ahead of where it is (DESIGN 3), noting why it
+        expired (`cause`) and the order's executing transaction (`tx_hash`) when known."""
 
     def record_order_event(self, progress: OrderProgress) -> EventOutcome: ...
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         """Pages of `open` sessions with `expires_at <= now_s`, read lazily (one query per page)."""
+
+    def merchant_sessions(
+        self, merchant_id: str, created_from: int, created_to: int
+    ) -> Iterator[SessionSummary]:
+        """The merchant's sessions created in [created_from, created_to] (epoch ms), newest first,
+        read lazily page by page from its index (never a Scan)."""
+
+    def get_sessions(self, session_ids: list[str]) -> list[SessionRecord]:
+        """The sessions with these ids (at most 100), in the order given; missing ones left out."""
 
     # --- API keys (DESIGN 8) --------------------------------------------------------------------
     def get_api_key(self, key_hash: str) -> ApiKeyRecord | None: ...

@@ -10,11 +10,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class PaymentConfig(Record):
+    """What a session asks to be paid: exactly `amount` base units of `token_address` on `chain_id`
+    to `recipient_address`. A session with one accepts only an order that pays exactly it."""
+
+    amount: str
+    token_address: str
+    chain_id: int
+    recipient_address: str
+
+
+class Customer(Record):
+    email: str | None = None
+    name: str | None = None
 
 
 class SessionRecord(Record):
@@ -30,6 +45,11 @@ class SessionRecord(Record):
     created_at: int
     updated_at: int
     completed_at: int | None = None
+    payment: PaymentConfig | None = None
+    customer: Customer = Field(default_factory=Customer)
+    utm: dict[str, str] = Field(default_factory=dict)  # utm_source, utm_medium, utm_campaign
+    expired_by: ExpiryCause | None = None
+    tx_hash: str | None = None  # the order's executing transaction, once known
 
     def is_past_deadline(self, now_ms: int) -> bool:
         return now_ms // 1000 >= self.expires_at

@@ -25,8 +25,9 @@ from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.redirects import resolve_redirect_url
 from checkout.domain.status import (
     FINAL_SESSION_STATUSES,
-    OrderStatus,
+    ExpiryCause,
     SessionStatus,
+    expiry_cause_for_order,
     session_reachable,
     session_status_for_order,
 )
@@ -59,6 +60,9 @@ class SessionService:
             expires_at=now // 1000 + (request.expires_in or self.settings.default_expires_in),
             created_at=now,
             updated_at=now,
+            payment=request.payment_config(),
+            customer=request.customer(),
+            utm=request.utm(),
         )
         self.repository.put_session(session)
         return session
@@ -74,7 +78,7 @@ class SessionService:
         needs_order = include_order or session.status not in FINAL_SESSION_STATUSES
         order = self._order(session.order_id) if needs_order else None
         if order is not None:
-            session = self.follow(session, order.status)
+            session = self.follow(session, order)
         if session.status == SessionStatus.OPEN and session.is_past_deadline(self.clock()):
             session = self._expire_by_clock(session)
             if include_order and order is not None and session.status == SessionStatus.EXPIRED:
@@ -84,7 +88,7 @@ class SessionService:
     def _expire_by_clock(self, session: SessionRecord) -> SessionRecord:
         match self.try_expire(session, ExpiryReason.CLOCK):
             case Expired(at_ms=at):
-                return _expired(session, at)
+                return _expired(session, at, ExpiryCause.CLOCK)
             case LostRace(current=current):
                 return current
             case PaymentReceived():
@@ -92,12 +96,16 @@ class SessionService:
             case Missing():
                 raise _not_found(session.id)
 
-    def follow(self, session: SessionRecord, order_status: OrderStatus) -> SessionRecord:
+    def follow(self, session: SessionRecord, order: OrderRecord) -> SessionRecord:
         """Moves the session to where its order's status says it should be, if that is ahead."""
-        target = session_status_for_order(order_status)
+        target = session_status_for_order(order.status)
         if not session_reachable(session.status, target):
             return session
-        match self.repository.follow_order(session.id, target, session.expires_at, self.clock()):
+        tx_hash = order.execute_tx.tx_hash if order.execute_tx else None
+        cause = expiry_cause_for_order(order.status)
+        match self.repository.follow_order(
+            session.id, target, session.expires_at, self.clock(), cause, tx_hash
+        ):
             case Moved(session=moved):
                 return moved
             case Unmoved(current=current):
@@ -119,7 +127,7 @@ class SessionService:
                 case Expired(at_ms=at):
                     if by_clock:
                         raise _not_open(SessionStatus.EXPIRED)
-                    return _expired(session, at)
+                    return _expired(session, at, ExpiryCause.MERCHANT)
                 case LostRace(current=current):
                     session = current
                 case PaymentReceived():
@@ -145,8 +153,10 @@ class SessionService:
         return self.repository.get_order(order_id) if order_id else None
 
 
-def _expired(session: SessionRecord, at_ms: int) -> SessionRecord:
-    return session.model_copy(update={"status": SessionStatus.EXPIRED, "updated_at": at_ms})
+def _expired(session: SessionRecord, at_ms: int, cause: ExpiryCause) -> SessionRecord:
+    return session.model_copy(
+        update={"status": SessionStatus.EXPIRED, "updated_at": at_ms, "expired_by": cause}
+    )
 
 
 def _not_found(session_id: str) -> SessionNotFound:

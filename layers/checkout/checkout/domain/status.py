@@ -132,3 +132,40 @@ def order_sources_for(target: OrderStatus) -> frozenset[OrderStatus]:
 
 def order_transition_allowed(source: OrderStatus, target: OrderStatus) -> bool:
     return source in _ORDER_SOURCES[target]
+
+
+# --- why a session expired, and the platform surface's view of a status ---------------------------
+class ExpiryCause(StrEnum):
+    CLOCK = "clock"  # its deadline passed while it was open
+    MERCHANT = "merchant"  # the merchant expired it
+    DEPOSIT_MISSED = "deposit_missed"  # its order's deposit window closed
+    PAYMENT_FAILED = "payment_failed"  # its order failed or was refunded after the money arrived
+
+
+class PlatformStatus(StrEnum):
+    """`CheckoutSession.status` of the platform surface (DESIGN 10)."""
+
+    OPEN = "open"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    FAILED = "failed"
+
+
+def expiry_cause_for_order(order_status: OrderStatus) -> ExpiryCause | None:
+    """Why an order's status expires its session (None when it does not)."""
+    if order_status == OrderStatus.EXPIRED:
+        return ExpiryCause.DEPOSIT_MISSED
+    if session_status_for_order(order_status) == SessionStatus.EXPIRED:
+        return ExpiryCause.PAYMENT_FAILED
+    return None
+
+
+def platform_status(status: SessionStatus, cause: ExpiryCause | None) -> PlatformStatus:
+    if status == SessionStatus.EXPIRED:
+        return PlatformStatus.FAILED if cause == ExpiryCause.PAYMENT_FAILED else PlatformStatus.EXPIRED
+    return {
+        SessionStatus.OPEN: PlatformStatus.OPEN,
+        SessionStatus.PROCESSING: PlatformStatus.PROCESSING,
+        SessionStatus.COMPLETE: PlatformStatus.COMPLETED,
+    }[status]

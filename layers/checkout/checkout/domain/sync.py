@@ -8,7 +8,7 @@ so duplicate, stale and out-of-order records all converge on the same final stat
 from __future__ import annotations
 
 from checkout.domain.ports import Moved, OrderStatusChanged, Repository
-from checkout.domain.status import SessionStatus, session_status_for_order
+from checkout.domain.status import SessionStatus, expiry_cause_for_order, session_status_for_order
 
 
 def follow_order_change(
@@ -18,5 +18,8 @@ def follow_order_change(
     target = session_status_for_order(change.status)
     if target == SessionStatus.OPEN:
         return None
-    outcome = repository.follow_order(change.session_id, target, change.session_expires_at, now_ms)
+    cause = expiry_cause_for_order(change.status)
+    outcome = repository.follow_order(
+        change.session_id, target, change.session_expires_at, now_ms, cause, change.execute_tx_hash
+    )
     return target if isinstance(outcome, Moved) else None

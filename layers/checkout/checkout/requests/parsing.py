@@ -14,11 +14,18 @@ from pydantic import BaseModel, ValidationError, ValidationInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from checkout.config import Settings
-from checkout.domain.errors import CheckoutError, InvalidParameter, MissingParameter, UnknownParameter
+from checkout.domain.errors import (
+    CheckoutError,
+    InvalidParameter,
+    MissingParameter,
+    UnknownParameter,
+    UnsupportedParameter,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 FIELD_PROBLEM = "field_problem"
+UNSUPPORTED = "parameter_unsupported"
 _TYPE_NAMES = {
     "int_type": "an integer",
     "int_from_float": "an integer",
@@ -37,6 +44,16 @@ def problem(text: str) -> PydanticCustomError:
     return PydanticCustomError(FIELD_PROBLEM, text)
 
 
+def problem_with(param: str, text: str) -> PydanticCustomError:
+    """A failure found across fields (a model validator), named after the field that must change."""
+    return PydanticCustomError(FIELD_PROBLEM, text, {"param": param})
+
+
+def unsupported(text: str) -> PydanticCustomError:
+    """A field the contract names but this service does not offer: `unsupported("is not supported")`."""
+    return PydanticCustomError(UNSUPPORTED, text)
+
+
 def parse_model(model: type[ModelT], data: Mapping[str, Any], settings: Settings) -> ModelT:
     try:
         return model.model_validate(data, context={"settings": settings})
@@ -53,7 +70,8 @@ def settings_from(info: ValidationInfo) -> Settings:
 
 
 def _param(error: ErrorDetails) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "body"
+    named = error.get("ctx", {}).get("param")
+    return str(named) if named else ".".join(str(part) for part in error["loc"]) or "body"
 
 
 def _domain_error(error: ErrorDetails) -> CheckoutError:
@@ -61,6 +79,8 @@ def _domain_error(error: ErrorDetails) -> CheckoutError:
     kind = error["type"]
     if kind == FIELD_PROBLEM:
         return InvalidParameter(f"{param} {error['msg']}", param=param)
+    if kind == UNSUPPORTED:
+        return UnsupportedParameter(f"{param} {error['msg']}", param=param)
     if kind == "extra_forbidden":
         return UnknownParameter(f"Unknown parameter: {param}", param=param)
     if kind == "missing":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from checkout.domain.records import Customer, PaymentConfig
 from checkout.domain.redirects import redirect_url_problem
 from checkout.requests.fields import Identifier
 from checkout.requests.parsing import problem, settings_from
@@ -54,3 +55,13 @@ class CreateSessionRequest(BaseModel):
     @classmethod
     def _metadata_limits(cls, value: dict[str, str] | None) -> dict[str, str] | None:
         return None if value is None else check_metadata(value)
+
+    # What only the platform surface's create can carry (its request overrides these).
+    def payment_config(self) -> PaymentConfig | None:
+        return None
+
+    def customer(self) -> Customer:
+        return Customer()
+
+    def utm(self) -> dict[str, str]:
+        return {}

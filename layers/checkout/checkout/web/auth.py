@@ -10,12 +10,13 @@ from checkout.web.errors import InvalidApiKey
 _BEARER = "bearer "
 
 
-def authenticate(authorization: str | None) -> Caller:
+def authenticate(authorization: str | None, stand_in: bool = True) -> Caller:
     """The caller a request's `Authorization` header names; anonymous when there is none (acting
-    for the built-in merchant in `AUTH_MODE=open`). A header that is sent is always verified."""
+    for the built-in merchant in `AUTH_MODE=open`, where the surface allows it). A header that is
+    sent is always verified."""
     if authorization is None:
-        stand_in = LOCAL_MERCHANT if get_settings().auth_mode == "open" else None
-        return Caller.anonymous(stand_in)
+        open_mode = stand_in and get_settings().auth_mode == "open"
+        return Caller.anonymous(LOCAL_MERCHANT if open_mode else None)
     if not authorization.lower().startswith(_BEARER):
         raise InvalidApiKey("Authorization must be: Bearer <API key>")
     from checkout.composition import key_service  # only requests that carry a key load it

@@ -66,6 +66,8 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.InvalidParameter: HttpError(400, INVALID, "parameter_invalid"),
     errors.UnknownParameter: HttpError(400, INVALID, "parameter_unknown"),
     errors.MissingParameter: HttpError(400, INVALID, "parameter_missing"),
+    errors.UnsupportedParameter: HttpError(400, INVALID, "parameter_unsupported"),
+    errors.OrderMismatch: HttpError(400, INVALID, "order_mismatch"),
     MalformedJson: HttpError(400, INVALID, "invalid_json"),
     BodyNotObject: HttpError(400, INVALID, "invalid_body"),
     BodyTooLarge: HttpError(413, INVALID, "body_too_large"),

@@ -1,7 +1,8 @@
 """Wraps one endpoint function as a Lambda handler: Starlette app + Mangum + powertools.
 
-The endpoint is a plain function `ApiRequest -> Ok`; everything HTTP (envelope, error
-mapping, request id, logging) happens here, once, for every function.
+The endpoint is a plain function `ApiRequest -> Ok`; everything HTTP (who is calling, idempotency,
+the surface's response shape, error mapping, request id, logging) happens here, once, for every
+function.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
 from checkout.web.auth import authenticate
-from checkout.web.envelope import error_body, success_body
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
 from checkout.web.idempotency import REPLAYED, Result, run_once
 from checkout.web.request import ApiRequest
+from checkout.web.surfaces import PUBLIC, Surface
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -42,40 +43,46 @@ class Ok:
 Endpoint = Callable[[ApiRequest], Ok]
 
 
-def error_response_body(exc: Exception) -> tuple[int, dict[str, Any]]:
-    """Status and envelope for any exception; internal details never leave the process."""
+def error_response_body(exc: Exception, surface: Surface = PUBLIC) -> tuple[int, dict[str, Any]]:
+    """Status and body for any exception, in the surface's shape; internal details never leave."""
     if isinstance(exc, CheckoutError):
         http = http_error_for(exc)
+        error_type = surface.type_for_status.get(http.status, http.type)
         if http.status < 500:
             logger.info("request rejected", extra={"error_code": http.code, "param": exc.param})
-            return http.status, error_body(http.status, exc.message, http.type, http.code, exc.param)
+            return http.status, surface.error(http.status, exc.message, error_type, http.code, exc.param)
         logger.warning("request failed", extra={"error_code": http.code})
-        return http.status, error_body(http.status, exc.message, http.type, http.code, None)
+        return http.status, surface.error(http.status, exc.message, error_type, http.code, None)
     logger.exception("unhandled error")
-    return INTERNAL.status, error_body(INTERNAL.status, INTERNAL_MESSAGE, INTERNAL.type, INTERNAL.code, None)
+    return INTERNAL.status, surface.error(
+        INTERNAL.status, INTERNAL_MESSAGE, INTERNAL.type, INTERNAL.code, None
+    )
 
 
-def _answer(endpoint: Endpoint, request: ApiRequest) -> Result:
+def _answer(endpoint: Endpoint, request: ApiRequest, surface: Surface) -> Result:
     try:
         ok = endpoint(request)
     except Exception as exc:
-        return _error_result(exc)
-    return Result(200, _json(success_body(ok.message, ok.data)))
+        return _error_result(exc, surface)
+    return Result(200, _json(surface.success(ok.message, ok.data)))
 
 
-def _error_result(exc: Exception) -> Result:
-    status, body = error_response_body(exc)
+def _error_result(exc: Exception, surface: Surface) -> Result:
+    status, body = error_response_body(exc, surface)
     return Result(status, _json(body))
 
 
-def _json(body: dict[str, Any]) -> str:
+def _json(body: Any) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
-def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: bool = True) -> LambdaHandler:
+def http_handler(
+    endpoint: Endpoint, needs: Permission | None = None, api_keys: bool = True, surface: Surface = PUBLIC
+) -> LambdaHandler:
     """`needs`: the permission every call of this endpoint needs (a merchant's call); None for a
     buyer-facing endpoint, where a key is optional and, when sent, scopes what the caller sees.
-    `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header."""
+    `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header.
+    `surface`: which API this endpoint belongs to, and so the shape of its answers."""
 
     async def route(request: Request) -> Response:
         # Endpoints are synchronous on purpose: a Lambda serves one request at a time, so
@@ -83,7 +90,12 @@ def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: 
         event: dict[str, Any] = request.scope.get("aws.event") or {}
         request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
         try:
-            caller = authenticate(request.headers.get("authorization")) if api_keys else Caller.anonymous()
+            authorization = request.headers.get("authorization")
+            caller = (
+                authenticate(authorization, stand_in=surface.anonymous_merchant_calls)
+                if api_keys
+                else Caller.anonymous()
+            )
             if caller.merchant_id is not None:
                 logger.append_keys(merchant_id=caller.merchant_id, key_id=caller.key_id)
             if needs is not None:
@@ -99,10 +111,10 @@ def http_handler(endpoint: Endpoint, needs: Permission | None = None, api_keys: 
                 caller=caller,
             )
             result = run_once(
-                api_request, lambda: _answer(endpoint, api_request), request.scope.get("aws.context")
+                api_request, lambda: _answer(endpoint, api_request, surface), request.scope.get("aws.context")
             )
         except Exception as exc:
-            result = _error_result(exc)
+            result = _error_result(exc, surface)
         headers = {"X-Request-Id": request_id}
         if result.replayed:
             headers[REPLAYED] = "true"

@@ -20,6 +20,7 @@ from checkout.domain.status import (
     AWAITING_DEPOSIT,
     FINAL_ORDER_STATUSES,
     FINAL_SESSION_STATUSES,
+    ExpiryCause,
     OrderStatus,
     SessionStatus,
     session_sources_for,
@@ -118,9 +119,15 @@ def move_session(
     deadline_ahead: bool = False,
     linked_order: str | None = None,
     no_linked_order: bool = False,
+    cause: ExpiryCause | None = None,
+    tx_hash: str | None = None,
 ) -> StatusChange:
     """The write that moves a session to `target` (by default from wherever it may legally come)."""
-    set_fields: dict[str, int] = {}
+    set_fields: dict[str, int | str] = {}
+    if target == SessionStatus.EXPIRED and cause is not None:
+        set_fields["expired_by"] = cause.value
+    if tx_hash is not None:
+        set_fields["tx_hash"] = tx_hash
     remove_fields = ["open_shard"]  # leaving `open` always leaves the expiry index
     if target == SessionStatus.COMPLETE:
         set_fields["completed_at"] = now_ms
@@ -159,6 +166,7 @@ def expire_session(
         deadline_ahead=not by_clock,
         linked_order=order_id,
         no_linked_order=order_id is None,
+        cause=ExpiryCause.CLOCK if by_clock else ExpiryCause.MERCHANT,
     )
 
 

@@ -8,6 +8,7 @@ from checkout.adapters.dynamodb.keys import (
     api_key_id_key,
     api_key_key,
     event_key,
+    merchant_list_key,
     open_shard,
     order_key,
     session_key,
@@ -34,6 +35,7 @@ def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
         **session.model_dump(mode="json", exclude_none=True),
         **session_key(session.id),
         "entity": "session",
+        "merchant_list": merchant_list_key(session.merchant_id, session.id, settings.list_shards),
         # While open, the session is listed in the expiry index ...
         "open_shard": open_shard(session.id, settings.open_shards),
         # ... and purged even if the expiry job never ran.

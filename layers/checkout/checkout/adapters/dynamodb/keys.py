@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 OPEN_SESSIONS_INDEX = "open-sessions-by-expiry"
+MERCHANT_SESSIONS_INDEX = "sessions-by-merchant"
 _OPEN_SHARD_PREFIX = "OPEN#"
 
 
@@ -39,3 +40,13 @@ def open_shard(session_id: str, shard_count: int) -> str:
 
 def all_open_shards(shard_count: int) -> list[str]:
     return [f"{_OPEN_SHARD_PREFIX}{index}" for index in range(shard_count)]
+
+
+def merchant_list_key(merchant_id: str, session_id: str, shard_count: int) -> str:
+    """A merchant's sessions spread over `shard_count` index partitions (new sessions of a busy
+    merchant would otherwise all land on one), stably per session."""
+    return f"{merchant_id}#{uuid.UUID(session_id).int % shard_count}"
+
+
+def all_merchant_list_keys(merchant_id: str, shard_count: int) -> list[str]:
+    return [f"{merchant_id}#{index}" for index in range(shard_count)]

@@ -8,6 +8,7 @@ the retry, decide.
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -29,7 +30,9 @@ from checkout.adapters.dynamodb.items import (
     session_item,
 )
 from checkout.adapters.dynamodb.keys import (
+    MERCHANT_SESSIONS_INDEX,
     OPEN_SESSIONS_INDEX,
+    all_merchant_list_keys,
     all_open_shards,
     api_key_id_key,
     api_key_key,
@@ -59,10 +62,11 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    SessionSummary,
     Unmoved,
 )
 from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
-from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -76,6 +80,8 @@ _RETRYABLE = frozenset(
     }
 )
 _CONTENTION_ATTEMPTS = 8
+_LIST_PAGE = 200  # index entries per query page while walking a merchant's sessions
+_BATCH_GET = 100
 
 
 class DynamoDBRepository:
@@ -119,6 +125,63 @@ class DynamoDBRepository:
                 start_key = response.get("LastEvaluatedKey")
                 if not start_key:
                     break
+
+    def merchant_sessions(
+        self, merchant_id: str, created_from: int, created_to: int
+    ) -> Iterator[SessionSummary]:
+        shards = [
+            self._merchant_shard(key, created_from, created_to)
+            for key in all_merchant_list_keys(merchant_id, self.settings.list_shards)
+        ]
+        return heapq.merge(*shards, key=lambda summary: -summary.created_at)
+
+    def _merchant_shard(self, list_key: str, created_from: int, created_to: int) -> Iterator[SessionSummary]:
+        start_key: dict[str, Any] | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table_name,
+                "IndexName": MERCHANT_SESSIONS_INDEX,
+                "KeyConditionExpression": "merchant_list = :list AND created_at BETWEEN :from AND :to",
+                "ExpressionAttributeValues": to_attributes(
+                    {":list": list_key, ":from": created_from, ":to": created_to}
+                ),
+                "ScanIndexForward": False,
+                "Limit": _LIST_PAGE,
+            }
+            if start_key:
+                request["ExclusiveStartKey"] = start_key
+            with _translated_errors():
+                response = self.client.query(**request)
+            for raw in response.get("Items", []):
+                item = from_attributes(raw)
+                yield SessionSummary(
+                    session_id=str(item["id"]),
+                    status=SessionStatus(item["status"]),
+                    expired_by=ExpiryCause(item["expired_by"]) if item.get("expired_by") else None,
+                    expires_at=int(item["expires_at"]),
+                    created_at=int(item["created_at"]),
+                )
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return
+
+    def get_sessions(self, session_ids: list[str]) -> list[SessionRecord]:
+        if len(session_ids) > _BATCH_GET:
+            raise ValueError(f"at most {_BATCH_GET} sessions at a time")
+        wanted = {"Keys": [to_attributes(session_key(i)) for i in session_ids], "ConsistentRead": True}
+        found: dict[str, SessionRecord] = {}
+        for _ in range(_CONTENTION_ATTEMPTS):
+            with _translated_errors():
+                response = self.client.batch_get_item(RequestItems={self.table_name: wanted})  # type: ignore[dict-item]
+            for raw in response.get("Responses", {}).get(self.table_name, []):
+                session = record_from_item(SessionRecord, from_attributes(raw))
+                found[session.id] = session
+            unprocessed = response.get("UnprocessedKeys", {}).get(self.table_name)
+            if not unprocessed:
+                return [found[i] for i in session_ids if i in found]
+            wanted = dict(unprocessed)
+            time.sleep(random.uniform(0, 0.05))
+        raise StorageUnavailable("The service is busy; please retry")
 
     # --- creates -----------------------------------------------------------------------------
     def put_session(self, session: SessionRecord) -> None:
@@ -173,9 +236,17 @@ class DynamoDBRepository:
         return PaymentReceived()
 
     def follow_order(
-        self, session_id: str, target: SessionStatus, session_expires_at: int, now_ms: int
+        self,
+        session_id: str,
+        target: SessionStatus,
+        session_expires_at: int,
+        now_ms: int,
+        cause: ExpiryCause | None = None,
+        tx_hash: str | None = None,
     ) -> FollowOutcome:
-        change = writes.move_session(session_id, session_expires_at, target, now_ms, self.settings)
+        change = writes.move_session(
+            session_id, session_expires_at, target, now_ms, self.settings, cause=cause, tx_hash=tx_hash
+        )
         try:
             return Moved(record_from_item(SessionRecord, self._update(change)))
         except _ConditionFailed as failed:

@@ -1,0 +1,161 @@
+// Drives the published @b3dotfun/sdk 0.1.70-alpha.5 platform client, unchanged, against a running
+// local stack, and asserts on the objects the SDK returns.
+//
+//   SDK_DIR=.sdk/package BASE_URL=http://127.0.0.1:3000/api/v1 ADMIN_KEY=… READ_KEY=… \
+//     node tests/sdk/platform_conformance.cjs
+//
+// Prints one line per check and, last, "sdk conformance: <passed> passed, <failed> failed".
+"use strict";
+const assert = require("node:assert/strict");
+const path = require("node:path");
+
+const platform = require(path.resolve(process.env.SDK_DIR, "dist/cjs/anyspend/platform"));
+const { AnySpendPlatformClient, AuthenticationError, PermissionError, NotFoundError, IdempotencyError } = platform;
+
+const baseUrl = process.env.BASE_URL;
+const config = { baseUrl, timeout: 10000, maxRetries: 1 };
+const admin = new AnySpendPlatformClient(process.env.ADMIN_KEY, config);
+const reader = new AnySpendPlatformClient(process.env.READ_KEY, config);
+const stranger = new AnySpendPlatformClient("csk_test_" + "0".repeat(43), config);
+
+const USDC_BASE = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+const RECIPIENT = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+const checks = [];
+const check = (name, run) => checks.push({ name, run });
+
+function assertSessionShape(session) {
+  assert.equal(session.object, "checkout_session");
+  for (const field of ["expires_at", "created_at", "updated_at"]) {
+    assert.equal(typeof session[field], "number", field);
+    assert.ok(session[field] > 1.7e12, `${field} is epoch milliseconds`);
+  }
+  assert.equal(session.payment_link_id, null);
+  assert.equal(session.product_id, null);
+}
+
+async function rejects(promise, errorClass, status) {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof errorClass, `expected ${errorClass.name}, got ${error.name}: ${error.message}`);
+    assert.equal(error.status, status);
+    assert.ok(error.message, "the error carries its message");
+    assert.ok(error.type && error.code, "the error carries its type and code");
+    return error;
+  }
+  assert.fail(`expected ${errorClass.name}`);
+}
+
+let withConfig;
+let plain;
+
+check("create with a payment config", async () => {
+  withConfig = await admin.checkoutSessions.create({
+    amount: "25000000",
+    token_address: USDC_BASE,
+    chain_id: 8453,
+    recipient_address: RECIPIENT,
+    success_url: "https://shop.example.com/thanks",
+    cancel_url: "https://shop.example.com/cart",
+    client_reference_id: "sdk-order-1",
+    metadata: { cart_id: "cart_123", tier: "gold" },
+    customer_email: "buyer@example.com",
+    customer_name: "Ada Buyer",
+    utm_source: "newsletter",
+  });
+  assertSessionShape(withConfig);
+  assert.equal(withConfig.status, "open");
+  assert.equal(withConfig.amount, "25000000");
+  assert.equal(withConfig.token_address, USDC_BASE);
+  assert.equal(withConfig.chain_id, 8453);
+  assert.equal(withConfig.recipient_address, RECIPIENT);
+  assert.deepEqual(JSON.parse(withConfig.metadata), { cart_id: "cart_123", tier: "gold" });
+  assert.equal(withConfig.customer_email, "buyer@example.com");
+  assert.ok(withConfig.url.endsWith(`/pay/${withConfig.id}`), withConfig.url);
+  assert.equal(withConfig.success_url, `https://shop.example.com/thanks?sessionId=${withConfig.id}`);
+});
+
+check("create without a payment config", async () => {
+  plain = await admin.checkoutSessions.create({ expires_in: 600 });
+  assertSessionShape(plain);
+  assert.equal(plain.amount, null);
+  assert.equal(plain.url, null);
+  assert.equal(plain.metadata, null);
+  assert.equal(plain.tx_hash, null);
+  assert.equal(plain.completed_at, null);
+  assert.ok(Math.abs(plain.expires_at - plain.created_at - 600000) < 2000);
+});
+
+check("get reads the same session", async () => {
+  const read = await reader.checkoutSessions.get(withConfig.id);
+  assert.deepEqual(read, withConfig);
+});
+
+check("list pages through every session with listAutoPaginate", async () => {
+  const created = [];
+  for (let i = 0; i < 5; i++) created.push((await admin.checkoutSessions.create({ client_reference_id: `page-${i}` })).id);
+  const firstPage = await reader.checkoutSessions.list({ limit: 2 });
+  assert.equal(firstPage.object, "list");
+  assert.equal(firstPage.data.length, 2);
+  assert.equal(firstPage.has_more, true);
+  assert.ok(firstPage.total_count >= 7);
+  assert.equal(typeof firstPage.url, "string");
+  const seen = [];
+  for await (const session of reader.checkoutSessions.listAutoPaginate({ limit: 2 })) seen.push(session);
+  const ids = seen.map((s) => s.id);
+  for (const id of [...created, withConfig.id, plain.id]) assert.ok(ids.includes(id), `listed ${id}`);
+  assert.equal(new Set(ids).size, ids.length, "no session listed twice");
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1].created_at >= seen[i].created_at, "newest first");
+});
+
+check("list filters by status", async () => {
+  const open = await reader.checkoutSessions.list({ status: "open", limit: 100 });
+  assert.ok(open.data.every((s) => s.status === "open"));
+});
+
+check("expire", async () => {
+  const expired = await admin.checkoutSessions.expire(plain.id);
+  assertSessionShape(expired);
+  assert.equal(expired.status, "expired");
+  assert.equal(expired.id, plain.id);
+});
+
+check("AuthenticationError for an unknown key", async () => {
+  await rejects(stranger.checkoutSessions.list(), AuthenticationError, 401);
+});
+
+check("PermissionError for a read key on create", async () => {
+  await rejects(reader.checkoutSessions.create({}), PermissionError, 403);
+});
+
+check("NotFoundError for an unknown session", async () => {
+  await rejects(reader.checkoutSessions.get("00000000-0000-4000-8000-000000000000"), NotFoundError, 404);
+});
+
+check("IdempotencyError for a key reused with another body", async () => {
+  const fixed = new AnySpendPlatformClient(process.env.ADMIN_KEY, {
+    ...config,
+    idempotencyKeyGenerator: () => `sdk-conformance-${process.pid}`,
+  });
+  const first = await fixed.checkoutSessions.create({ client_reference_id: "idem-1" });
+  const replay = await fixed.checkoutSessions.create({ client_reference_id: "idem-1" });
+  assert.deepEqual(replay, first);
+  await rejects(fixed.checkoutSessions.create({ client_reference_id: "idem-2" }), IdempotencyError, 400);
+});
+
+(async () => {
+  let passed = 0;
+  let failed = 0;
+  for (const { name, run } of checks) {
+    try {
+      await run();
+      passed += 1;
+      console.log(`ok   ${name}`);
+    } catch (error) {
+      failed += 1;
+      console.log(`FAIL ${name}: ${error && error.stack ? error.stack : error}`);
+    }
+  }
+  console.log(`sdk conformance: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+})();
