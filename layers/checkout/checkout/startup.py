@@ -1,0 +1,49 @@
+"""Settings checked in Lambda's init phase: every function module calls `check_settings` at import.
+
+A bad deployment then fails once, loudly, in the function's log (and its Errors alarm) as the
+container starts, instead of answering a 500 to every request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from checkout.config import ENV_NAMES, MissingSetting, Settings, get_settings
+from checkout.observability import logger
+
+Requirement = Callable[[Settings], object]
+
+
+class InvalidSettings(RuntimeError):
+    """The environment does not configure this function correctly: it must not start."""
+
+
+def _describe(problem: ValidationError) -> list[str]:
+    # Names the variable and the rule, never the value (one of them is a secret).
+    described = []
+    for error in problem.errors(include_input=False, include_url=False):
+        where = ENV_NAMES.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else "settings"
+        described.append(f"{where}: {error['msg']}")
+    return described
+
+
+def check_settings(*requirements: Requirement) -> Settings:
+    """Validates the environment and each `requirement` (a `Settings` accessor this function
+    will call per request, e.g. `Settings.deposit_contract`); raises `InvalidSettings` if any fails."""
+    try:
+        settings = get_settings()
+    except ValidationError as problem:
+        errors = _describe(problem)
+    else:
+        errors = []
+        for requirement in requirements:
+            try:
+                requirement(settings)
+            except MissingSetting as missing:
+                errors.append(str(missing))
+        if not errors:
+            return settings
+    logger.error("invalid settings: the function cannot start", extra={"errors": errors})
+    raise InvalidSettings("; ".join(errors))
