@@ -122,14 +122,29 @@ def _function(logical_id: str) -> dict[str, Any]:
 
 def test_record_order_event_can_read_its_secret_and_write_event_and_order_only() -> None:
     assert policy_actions("RecordOrderEventFunction") == {
-        "ssm:GetParameter",
+        "secretsmanager:GetSecretValue",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:GetItem",
     }
+    statements = _function("RecordOrderEventFunction")["Properties"]["Policies"][0]["Statement"]
+    secret_statements = [s for s in statements if s["Action"] == "secretsmanager:GetSecretValue"]
+    assert [s["Resource"] for s in secret_statements] == [{"Ref": "OrderEventsSecret"}]  # that secret only
     env = _function("RecordOrderEventFunction")["Properties"]["Environment"]["Variables"]
-    assert env["ORDER_EVENTS_SECRET_PARAMETER"] == {"Ref": "OrderEventsSecretParameterName"}
+    assert env["ORDER_EVENTS_SECRET_ARN"] == {"Ref": "OrderEventsSecret"}
     assert "ORDER_EVENTS_SECRET" not in env  # never a plain-text secret in the template
+
+
+def test_the_stack_generates_the_ingress_secret() -> None:
+    secret = _function("OrderEventsSecret")
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    generated = secret["Properties"]["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32
+    assert generated["ExcludePunctuation"] is True  # a comma would split it into two secrets
+    assert "SecretString" not in secret["Properties"]
+    for logical_id, resource in load_template()["Resources"].items():
+        if logical_id != "RecordOrderEventFunction":
+            assert "secretsmanager" not in str(resource.get("Properties", {}).get("Policies", "")), logical_id
 
 
 def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_letter_queue() -> None:
