@@ -197,3 +197,22 @@ def test_every_function_has_a_log_group_with_retention() -> None:
 def test_functions_never_log_whole_events() -> None:
     env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
     assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+
+
+def test_the_default_route_function_knows_exactly_the_templates_routes() -> None:
+    """HTTP_ROUTES (404 vs 405) must list the HttpApi events, no more, no fewer."""
+    from checkout.web.routes import RouteTable
+
+    specs = functions()
+    declared = {route.route_key for spec in specs for route in spec.routes if not route.is_default}
+    defaults = [route for spec in specs for route in spec.routes if route.is_default]
+    assert [route.function for route in defaults] == ["DefaultRouteFunction"]
+    listed = _function("DefaultRouteFunction")["Properties"]["Environment"]["Variables"]["HTTP_ROUTES"]
+    assert {key.strip() for key in listed.split(",")} == declared
+    RouteTable.parse(listed)
+
+
+def test_the_default_route_function_has_no_table_access() -> None:
+    props = _function("DefaultRouteFunction")["Properties"]
+    assert "Policies" not in props
+    assert policy_actions("DefaultRouteFunction") == set()

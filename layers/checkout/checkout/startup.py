@@ -6,12 +6,14 @@ container starts, instead of answering a 500 to every request.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from pydantic import ValidationError
 
 from checkout.config import ENV_NAMES, MissingSetting, Settings, get_settings
 from checkout.observability import logger
+from checkout.web.routes import RouteTable
 
 Requirement = Callable[[Settings], object]
 
@@ -47,3 +49,13 @@ def check_settings(*requirements: Requirement) -> Settings:
             return settings
     logger.error("invalid settings: the function cannot start", extra={"errors": errors})
     raise InvalidSettings("; ".join(errors))
+
+
+def check_route_table() -> RouteTable:
+    """The `$default` function's route table (`HTTP_ROUTES`), parsed at start: without it every
+    wrong-method request would be a 404 instead of a 405."""
+    try:
+        return RouteTable.parse(os.environ.get("HTTP_ROUTES", ""))
+    except ValueError as problem:
+        logger.error("invalid settings: the function cannot start", extra={"errors": [str(problem)]})
+        raise InvalidSettings(f"HTTP_ROUTES: {problem}") from None

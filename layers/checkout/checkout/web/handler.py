@@ -23,7 +23,7 @@ from starlette.routing import Route
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
 from checkout.web.envelope import error_body, success_body
-from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
+from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, MethodNotAllowed, http_error_for
 from checkout.web.request import ApiRequest
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -52,13 +52,20 @@ def error_response_body(exc: Exception) -> tuple[int, dict[str, Any]]:
     return INTERNAL.status, error_body(INTERNAL.status, INTERNAL_MESSAGE, INTERNAL.type, INTERNAL.code, None)
 
 
-def json_response(status: int, body: dict[str, Any], request_id: str) -> Response:
+def json_response(
+    status: int, body: dict[str, Any], request_id: str, headers: dict[str, str] | None = None
+) -> Response:
     return Response(
         json.dumps(body, separators=(",", ":")),
         status_code=status,
         media_type="application/json",
-        headers={"X-Request-Id": request_id},
+        headers={"X-Request-Id": request_id, **(headers or {})},
     )
+
+
+def error_headers(exc: Exception) -> dict[str, str]:
+    """A 405 names the methods the path allows (RFC 9110)."""
+    return {"Allow": ", ".join(exc.allowed)} if isinstance(exc, MethodNotAllowed) else {}
 
 
 def http_handler(endpoint: Endpoint) -> LambdaHandler:
@@ -81,7 +88,7 @@ def http_handler(endpoint: Endpoint) -> LambdaHandler:
             return json_response(200, success_body(result.message, result.data), request_id)
         except Exception as exc:
             status, body = error_response_body(exc)
-            return json_response(status, body, request_id)
+            return json_response(status, body, request_id, error_headers(exc))
 
     asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=_ALL_METHODS)]), lifespan="off")
 
