@@ -53,7 +53,7 @@ dev-reset:
 	rm -rf .devstack
 
 ## make test: lint, type-check, template lint, the deploy checks, then every test tier
-test: bootstrap lint
+test: bootstrap lint deploy-check
 	$(PY) -m pytest
 
 unit: bootstrap

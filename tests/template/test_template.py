@@ -20,13 +20,21 @@ HTTP_FUNCTIONS = {
 }
 
 
+def policy_statements(logical_id: str) -> list[dict[str, Any]]:
+    """The statements of a function's inline `Policies`, or of its own `Role`'s."""
+    resources = load_template()["Resources"]
+    props = resources[logical_id]["Properties"]
+    if "Role" in props:
+        role = resources[props["Role"]["Fn::GetAtt"][0]]["Properties"]
+        return [s for policy in role.get("Policies", []) for s in policy["PolicyDocument"]["Statement"]]
+    return [s for policy in props.get("Policies", []) for s in policy.get("Statement", [])]
+
+
 def policy_actions(logical_id: str) -> set[str]:
-    resource = load_template()["Resources"][logical_id]
     actions: set[str] = set()
-    for policy in resource["Properties"].get("Policies", []):
-        for statement in policy.get("Statement", []):
-            listed = statement["Action"]
-            actions |= {listed} if isinstance(listed, str) else set(listed)
+    for statement in policy_statements(logical_id):
+        listed = statement["Action"]
+        actions |= {listed} if isinstance(listed, str) else set(listed)
     return actions
 
 
@@ -166,6 +174,10 @@ def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_let
         "dynamodb:ListStreams",
         "dynamodb:UpdateItem",
         "sqs:SendMessage",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
     }
 
 
@@ -188,7 +200,9 @@ def test_every_function_has_a_log_group_with_retention() -> None:
     groups = {
         resource["Properties"]["LogGroupName"]["Fn::Sub"]
         for resource in resources.values()
-        if resource["Type"] == "AWS::Logs::LogGroup" and "RetentionInDays" in resource["Properties"]
+        if resource["Type"] == "AWS::Logs::LogGroup"
+        and "RetentionInDays" in resource["Properties"]
+        and "LogGroupName" in resource["Properties"]
     }
     for spec in functions():
         assert f"/aws/lambda/${{{spec.logical_id}}}" in groups
