@@ -17,7 +17,7 @@ SAM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGIO
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit integration lint deploy-check sam-build bench invoke pay lock clean
+.PHONY: bootstrap dev dev-reset test unit integration lint deploy-check sam-build deploy bench invoke pay lock clean
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -76,6 +76,11 @@ deploy-check: sam-build $(CHECKOV_STAMP)
 ## make sam-build: .aws-sam/build for arm64 without Docker (tests/template/test_built_handlers.py loads it)
 sam-build: $(SAM_STAMP) $(PY_STAMP)
 	$(SAM) build --cached --parallel
+
+## make deploy ENV=dev|prod: build, check and deploy with samconfig.toml's environment (needs AWS credentials)
+deploy: deploy-check
+	@test -n "$(ENV)" || { echo "make deploy ENV=dev or ENV=prod"; exit 2; }
+	$(SAM) deploy --config-env $(ENV)
 
 ## make bench: cold-start and request-cost ratios against baselines measured in the same run
 bench: bootstrap
