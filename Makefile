@@ -12,8 +12,10 @@ CHECKOV_VENV := .tools/checkov
 SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # sam build (BuildMethod python3.11) runs the venv's python3.11 and its pip; no Docker, no telemetry.
-SAM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} \
-	$(SAM_VENV)/bin/sam
+# The tools run without the project on PYTHONPATH (exported below for the project's own commands).
+SAM := PYTHONPATH= PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 \
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(SAM_VENV)/bin/sam
+CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
@@ -71,15 +73,16 @@ lint: $(PY_STAMP)
 ## make deploy-check: what `sam deploy` would build, validated and scanned (no AWS account needed)
 deploy-check: sam-build $(CHECKOV_STAMP)
 	$(SAM) validate --lint --template-file template.yaml
-	$(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation --file template.yaml
+	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
 ## make sam-build: .aws-sam/build for arm64 without Docker (tests/template/test_built_handlers.py loads it)
 sam-build: $(SAM_STAMP) $(PY_STAMP)
 	$(SAM) build --cached --parallel
 
 ## make deploy ENV=dev|prod: build, check and deploy with samconfig.toml's environment (needs AWS credentials)
-deploy: deploy-check
+deploy:
 	@test -n "$(ENV)" || { echo "make deploy ENV=dev or ENV=prod"; exit 2; }
+	$(MAKE) --no-print-directory deploy-check
 	$(SAM) deploy --config-env $(ENV)
 
 ## make bench: cold-start and request-cost ratios against baselines measured in the same run
