@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from devstack.settings import LOCAL_DEFAULTS
 from devstack.template import ROOT, FunctionSpec, functions
 
 BASELINE = "import boto3; boto3.client('dynamodb')"
@@ -46,9 +47,18 @@ class ColdStart:
     with_client_ratio: float
 
 
+def _function_environment() -> dict[str, str]:
+    """What the functions check at start: their template environment, with the local values of
+    the parameters that have no default."""
+    env = {name: value for spec in functions() for name, value in spec.environment.items() if value}
+    local = ("DEPOSIT_FACTORY_ADDRESS", "DEPOSIT_INIT_CODE_HASH", "ORDER_EVENTS_SECRET")
+    return {**env, **{name: LOCAL_DEFAULTS[name] for name in local}}
+
+
 def _sample(body: str) -> float:
     env = {
         **os.environ,
+        **_function_environment(),
         "PYTHONPATH": str(ROOT / "layers" / "checkout"),
         "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "bench",

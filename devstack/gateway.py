@@ -101,21 +101,21 @@ class Gateway:
     """Routes requests to the functions; each function's module is imported once (a warm Lambda)."""
 
     def __init__(self, specs: list[FunctionSpec]) -> None:
-        self.routes = [route for spec in specs for route in spec.routes]
+        every_route = [route for spec in specs for route in spec.routes]
+        self.routes = [route for route in every_route if not route.is_default]
+        # Like API Gateway: a request no route matches goes to the $default route's function, which
+        # answers 404 or 405 itself (the same code as in AWS).
+        self.default_route = next((route for route in every_route if route.is_default), None)
         self.specs = {spec.logical_id: spec for spec in specs if spec.routes}
         self.handlers: dict[str, Handler] = {name: load_handler(spec) for name, spec in self.specs.items()}
 
-    def resolve(self, method: str, path: str) -> tuple[HttpRoute | None, dict[str, str], bool]:
-        """The matching route and its path parameters; the flag says whether the path exists at all."""
-        path_known = False
+    def resolve(self, method: str, path: str) -> tuple[HttpRoute | None, dict[str, str]]:
+        """The matching route and its path parameters, else the $default route (None without one)."""
         for route in self.routes:
             params = route.match(path)
-            if params is None:
-                continue
-            path_known = True
-            if route.method == method:
-                return route, params, True
-        return None, {}, path_known
+            if params is not None and route.method == method:
+                return route, params
+        return self.default_route, {}
 
     def invoke(self, route: HttpRoute, event: dict[str, Any]) -> dict[str, Any]:
         if not hasattr(_loops, "loop"):
@@ -150,14 +150,9 @@ def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
                 return
             body = self.rfile.read(length) if length else b""
             path = urlsplit(self.path).path
-            route, params, path_known = gateway.resolve(method, path)
+            route, params = gateway.resolve(method, path)
             if route is None:
-                if path_known:
-                    self._send_envelope(
-                        405, f"Method {method} is not allowed on {path}", "method_not_allowed"
-                    )
-                else:
-                    self._send_envelope(404, f"No route for {method} {path}", "route_not_found")
+                self._send_not_found()
                 return
             event = build_event(
                 route, method, self.path, list(self.headers.items()), body, self.client_address[0], params
@@ -187,6 +182,15 @@ def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
+
+        def _send_not_found(self) -> None:
+            """What API Gateway answers when no route (not even $default) matches."""
+            payload = b'{"message":"Not Found"}'
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
 
         def _send_envelope(
             self, status: int, message: str, code: str, error_type: str = "invalid_request_error"

@@ -18,6 +18,10 @@ LOCAL_DEFAULTS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "ORDER_EVENTS_SECRET": "whsec_local_development_secret",
+    # The template has no defaults for these (a wrong value loses buyers' funds); local runs use
+    # the well-known CREATE2 deployer and keccak256(b"checkout local development deposit contract").
+    "DEPOSIT_FACTORY_ADDRESS": "0x4e59b44847b379578588920cA78FbF26c0B4956C",
+    "DEPOSIT_INIT_CODE_HASH": "0xf5587da3e94e789f9501bf0620f72c15542f42319588314aaa0d5aca6c47c2ff",
     "POWERTOOLS_METRICS_NAMESPACE": "Checkout",
     "POWERTOOLS_SERVICE_NAME": "checkout",
 }

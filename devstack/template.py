@@ -44,18 +44,28 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     return document
 
 
+DEFAULT_ROUTE = "$default"
+
+
 @dataclass(frozen=True)
 class HttpRoute:
-    method: str
-    path: str  # API Gateway style: /checkout-sessions/{id}
+    method: str  # "ANY" for the $default route
+    path: str  # API Gateway style: /checkout-sessions/{id}, or $default
     function: str  # logical id
 
     @property
+    def is_default(self) -> bool:
+        return self.path == DEFAULT_ROUTE
+
+    @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return DEFAULT_ROUTE if self.is_default else f"{self.method} {self.path}"
 
     def match(self, path: str) -> dict[str, str] | None:
-        """Path parameters when `path` fits this route's template, else None."""
+        """Path parameters when `path` fits this route's template, else None. The $default route
+        fits every path (the gateway tries it last)."""
+        if self.is_default:
+            return {}
         pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)) + "$"
         found = re.match(pattern, path)
         return None if found is None else found.groupdict()
@@ -124,9 +134,11 @@ def functions(
         routes, stream, schedule = [], None, None
         for event in props.get("Events", {}).values():
             if event["Type"] == "HttpApi":
-                routes.append(
-                    HttpRoute(event["Properties"]["Method"].upper(), event["Properties"]["Path"], logical_id)
-                )
+                http = event.get("Properties", {})
+                if "Path" not in http:  # SAM: an HttpApi event without Path and Method is $default
+                    routes.append(HttpRoute("ANY", DEFAULT_ROUTE, logical_id))
+                else:
+                    routes.append(HttpRoute(http["Method"].upper(), http["Path"], logical_id))
             elif event["Type"] == "DynamoDB":
                 stream = event["Properties"]
             elif event["Type"] == "Schedule":

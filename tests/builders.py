@@ -18,6 +18,7 @@ from checkout.domain.ports import OrderProgress
 from checkout.domain.records import OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import OrderStatus, SessionStatus, order_sources_for
 from checkout.web.signatures import signature_header
+from devstack.settings import LOCAL_DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -30,8 +31,19 @@ MERCHANT = "acct_local"  # the built-in merchant an anonymous call acts for in A
 
 
 # --- settings ------------------------------------------------------------------------------------
+# The local stack's deposit contract (devstack/settings.py): the template has no default for it.
+DEPOSIT_ENV = {
+    "DEPOSIT_FACTORY_ADDRESS": LOCAL_DEFAULTS["DEPOSIT_FACTORY_ADDRESS"],
+    "DEPOSIT_INIT_CODE_HASH": LOCAL_DEFAULTS["DEPOSIT_INIT_CODE_HASH"],
+}
+
+
 def make_settings(**overrides: Any) -> Settings:
-    return Settings(table_name=TABLE_NAME, **overrides)
+    deposit = {
+        "deposit_factory_address": DEPOSIT_ENV["DEPOSIT_FACTORY_ADDRESS"],
+        "deposit_init_code_hash": DEPOSIT_ENV["DEPOSIT_INIT_CODE_HASH"],
+    }
+    return Settings(table_name=TABLE_NAME, **{**deposit, **overrides})
 
 
 # --- event files and request bodies --------------------------------------------------------------

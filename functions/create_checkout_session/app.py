@@ -6,9 +6,13 @@ from checkout.composition import session_service
 from checkout.domain.access import Permission
 from checkout.observability import count
 from checkout.requests.sessions import CreateSessionRequest
+from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 from checkout.web.views import session_view
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings()
 
 
 def create_checkout_session(request: ApiRequest) -> Ok:

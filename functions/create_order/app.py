@@ -4,11 +4,16 @@ call, no key needed), without one it is the merchant's own standalone order (`wr
 from __future__ import annotations
 
 from checkout.composition import order_service
+from checkout.config import Settings
 from checkout.observability import count
 from checkout.requests.orders import CreateOrderRequest
+from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 from checkout.web.views import order_view
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings(Settings.deposit_contract)
 
 
 def create_order(request: ApiRequest) -> Ok:

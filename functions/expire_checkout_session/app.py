@@ -5,9 +5,13 @@ from __future__ import annotations
 from checkout.composition import session_service
 from checkout.domain.access import Permission
 from checkout.observability import count
+from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 from checkout.web.views import session_view
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings()
 
 
 def expire_checkout_session(request: ApiRequest) -> Ok:

@@ -10,6 +10,10 @@ from checkout import composition
 from checkout.domain.clock import now_ms
 from checkout.domain.expiry import expire_due_sessions
 from checkout.observability import count, logger, metrics
+from checkout.startup import check_settings
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings()
 
 
 @logger.inject_lambda_context(clear_state=True)

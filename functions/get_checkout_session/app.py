@@ -4,9 +4,13 @@ the id is the capability, so no key is needed; a key that is sent scopes it to i
 from __future__ import annotations
 
 from checkout.composition import session_service
+from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 from checkout.web.views import session_view
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings()
 
 QUERY = {"include": frozenset({"order"})}
 

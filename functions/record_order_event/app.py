@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from checkout.composition import order_event_secrets, order_event_service
+from checkout.config import Settings
 from checkout.observability import count
 from checkout.requests.order_events import OrderEventRequest
+from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
 from checkout.web.signatures import signed
 from checkout.web.views import order_details_view
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings(Settings.order_events_secret_source)
 
 
 def record_order_event(request: ApiRequest) -> Ok:

@@ -14,6 +14,10 @@ from checkout.adapters.dynamodb.stream import order_status_change
 from checkout.domain.clock import now_ms
 from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
+from checkout.startup import check_settings
+
+# Init phase: a misconfigured deployment stops here, once, with the reason in the log.
+check_settings()
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from tests.builders import DEPOSIT_ENV
 from tests.support import ROOT, function_specs
 
 _PROBE = """
@@ -20,11 +21,20 @@ print("client" if default_client.cache_info().currsize else "no-client")
 """
 
 
+# What the template leaves to the deploy (the table, the deposit contract, the secret), given locally.
+_LOCAL = {
+    "PYTHONPATH": str(ROOT / "layers" / "checkout"),
+    "TABLE_NAME": "cold",
+    "ORDER_EVENTS_SECRET": "x",
+    **DEPOSIT_ENV,
+}
+
+
 def loaded_after_import(function: str) -> tuple[set[str], str]:
     path = str(function_specs()[function].module_path)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE.format(path=path)],
-        env={"PYTHONPATH": str(ROOT / "layers" / "checkout"), "TABLE_NAME": "cold", "PATH": ""},
+        env={**function_specs()[function].environment, **_LOCAL, "PATH": ""},
         capture_output=True,
         text=True,
         check=True,

@@ -24,16 +24,24 @@ MAIN_TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
 IDEMPOTENCY_TABLE_ARN = {"Fn::GetAtt": ["IdempotencyTable", "Arn"]}
 
 
+def policy_statements(logical_id: str) -> list[dict[str, Any]]:
+    """The statements of a function's inline `Policies`, or of its own `Role`'s."""
+    resources = load_template()["Resources"]
+    props = resources[logical_id]["Properties"]
+    if "Role" in props:
+        role = resources[props["Role"]["Fn::GetAtt"][0]]["Properties"]
+        return [s for policy in role.get("Policies", []) for s in policy["PolicyDocument"]["Statement"]]
+    return [s for policy in props.get("Policies", []) for s in policy.get("Statement", [])]
+
+
 def policy_actions(logical_id: str) -> set[str]:
     """Every action a function's policies allow, on anything but the idempotency table."""
-    resource = load_template()["Resources"][logical_id]
     actions: set[str] = set()
-    for policy in resource["Properties"].get("Policies", []):
-        for statement in policy.get("Statement", []):
-            if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
-                continue
-            listed = statement["Action"]
-            actions |= {listed} if isinstance(listed, str) else set(listed)
+    for statement in policy_statements(logical_id):
+        if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
+            continue
+        listed = statement["Action"]
+        actions |= {listed} if isinstance(listed, str) else set(listed)
     return actions
 
 
@@ -70,19 +78,17 @@ def test_event_files_route_to_their_function() -> None:
 def table_actions_by_key(logical_id: str) -> dict[str, set[str]]:
     """The actions a function may take on the main table's items, by the leading-key pattern its
     policy limits them to (`*` where a statement has no such condition)."""
-    resource = load_template()["Resources"][logical_id]
     by_key: dict[str, set[str]] = {}
-    for policy in resource["Properties"].get("Policies", []):
-        for statement in policy.get("Statement", []):
-            if statement["Resource"] != MAIN_TABLE_ARN:
-                continue
-            listed = statement["Action"]
-            actions = {listed} if isinstance(listed, str) else set(listed)
-            if not any(action.startswith("dynamodb:") for action in actions):
-                continue
-            condition = statement.get("Condition", {}).get("ForAllValues:StringLike", {})
-            for pattern in condition.get("dynamodb:LeadingKeys", ["*"]):
-                by_key.setdefault(pattern, set()).update(actions)
+    for statement in policy_statements(logical_id):
+        if statement["Resource"] != MAIN_TABLE_ARN:
+            continue
+        listed = statement["Action"]
+        actions = {listed} if isinstance(listed, str) else set(listed)
+        if not any(action.startswith("dynamodb:") for action in actions):
+            continue
+        condition = statement.get("Condition", {}).get("ForAllValues:StringLike", {})
+        for pattern in condition.get("dynamodb:LeadingKeys", ["*"]):
+            by_key.setdefault(pattern, set()).update(actions)
     return by_key
 
 
@@ -177,14 +183,29 @@ def _function(logical_id: str) -> dict[str, Any]:
 
 def test_record_order_event_can_read_its_secret_and_write_event_and_order_only() -> None:
     assert policy_actions("RecordOrderEventFunction") == {
-        "ssm:GetParameter",
+        "secretsmanager:GetSecretValue",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:GetItem",
     }
+    statements = _function("RecordOrderEventFunction")["Properties"]["Policies"][0]["Statement"]
+    secret_statements = [s for s in statements if s["Action"] == "secretsmanager:GetSecretValue"]
+    assert [s["Resource"] for s in secret_statements] == [{"Ref": "OrderEventsSecret"}]  # that secret only
     env = _function("RecordOrderEventFunction")["Properties"]["Environment"]["Variables"]
-    assert env["ORDER_EVENTS_SECRET_PARAMETER"] == {"Ref": "OrderEventsSecretParameterName"}
+    assert env["ORDER_EVENTS_SECRET_ARN"] == {"Ref": "OrderEventsSecret"}
     assert "ORDER_EVENTS_SECRET" not in env  # never a plain-text secret in the template
+
+
+def test_the_stack_generates_the_ingress_secret() -> None:
+    secret = _function("OrderEventsSecret")
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    generated = secret["Properties"]["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32
+    assert generated["ExcludePunctuation"] is True  # a comma would split it into two secrets
+    assert "SecretString" not in secret["Properties"]
+    for logical_id, resource in load_template()["Resources"].items():
+        if logical_id != "RecordOrderEventFunction":
+            assert "secretsmanager" not in str(resource.get("Properties", {}).get("Policies", "")), logical_id
 
 
 def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_letter_queue() -> None:
@@ -206,6 +227,10 @@ def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_let
         "dynamodb:ListStreams",
         "dynamodb:UpdateItem",
         "sqs:SendMessage",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
     }
 
 
@@ -228,7 +253,9 @@ def test_every_function_has_a_log_group_with_retention() -> None:
     groups = {
         resource["Properties"]["LogGroupName"]["Fn::Sub"]
         for resource in resources.values()
-        if resource["Type"] == "AWS::Logs::LogGroup" and "RetentionInDays" in resource["Properties"]
+        if resource["Type"] == "AWS::Logs::LogGroup"
+        and "RetentionInDays" in resource["Properties"]
+        and "LogGroupName" in resource["Properties"]
     }
     for spec in functions():
         assert f"/aws/lambda/${{{spec.logical_id}}}" in groups
@@ -240,13 +267,11 @@ def test_functions_never_log_whole_events() -> None:
 
 
 def idempotency_actions(logical_id: str) -> set[str]:
-    resource = load_template()["Resources"][logical_id]
     actions: set[str] = set()
-    for policy in resource["Properties"].get("Policies", []):
-        for statement in policy.get("Statement", []):
-            if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
-                listed = statement["Action"]
-                actions |= {listed} if isinstance(listed, str) else set(listed)
+    for statement in policy_statements(logical_id):
+        if statement["Resource"] == IDEMPOTENCY_TABLE_ARN:
+            listed = statement["Action"]
+            actions |= {listed} if isinstance(listed, str) else set(listed)
     return actions
 
 
@@ -262,3 +287,22 @@ def test_the_idempotency_table_has_powertools_key_and_ttl() -> None:
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
     assert "StreamSpecification" not in table
+
+
+def test_the_default_route_function_knows_exactly_the_templates_routes() -> None:
+    """HTTP_ROUTES (404 vs 405) must list the HttpApi events, no more, no fewer."""
+    from checkout.web.routes import RouteTable
+
+    specs = functions()
+    declared = {route.route_key for spec in specs for route in spec.routes if not route.is_default}
+    defaults = [route for spec in specs for route in spec.routes if route.is_default]
+    assert [route.function for route in defaults] == ["DefaultRouteFunction"]
+    listed = _function("DefaultRouteFunction")["Properties"]["Environment"]["Variables"]["HTTP_ROUTES"]
+    assert {key.strip() for key in listed.split(",")} == declared
+    RouteTable.parse(listed)
+
+
+def test_the_default_route_function_has_no_table_access() -> None:
+    props = _function("DefaultRouteFunction")["Properties"]
+    assert "Policies" not in props
+    assert policy_actions("DefaultRouteFunction") == set()

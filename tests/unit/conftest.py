@@ -26,9 +26,17 @@ from checkout.domain.status import OrderStatus
 from checkout.requests.orders import CreateOrderRequest
 from checkout.requests.parsing import parse_model
 from checkout.requests.sessions import CreateSessionRequest
-from tests.builders import MERCHANT, ORDER_EVENTS_SECRET, TABLE_NAME, make_settings, order_body, progress
+from tests.builders import (
+    DEPOSIT_ENV,
+    MERCHANT,
+    ORDER_EVENTS_SECRET,
+    TABLE_NAME,
+    make_settings,
+    order_body,
+    progress,
+)
 from tests.fakes import InMemoryIdempotencyStore, InMemoryRepository
-from tests.support import ApiResponse, invoke_http
+from tests.support import ApiResponse, function_specs, invoke_http
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +108,8 @@ def function_env(
         "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
         "AUTH_MODE": "open",  # the seed's flow: anonymous merchant calls act for acct_local
         "API_KEY_PREFIX": "csk_test_",
+        "HTTP_ROUTES": function_specs()["default_route"].environment["HTTP_ROUTES"],
+        **DEPOSIT_ENV,
     }.items():
         monkeypatch.setenv(name, value)
     for name in ("ALLOWED_REDIRECT_HOSTS", "MIN_EXPIRES_IN", "MAX_EXPIRES_IN", "DEFAULT_EXPIRES_IN"):

@@ -60,7 +60,8 @@ def test_the_order_object_has_exactly_the_contract_fields(call: Call) -> None:
 
 def test_the_global_address_is_the_create2_deposit_address(call: Call, settings: Settings) -> None:
     order = post_order(call, order_body()).data
-    expected = deposit_address(order["id"], settings.deposit_factory_address, settings.deposit_init_code_hash)
+    contract = settings.deposit_contract()
+    expected = deposit_address(order["id"], contract.factory_address, contract.init_code_hash)
     assert order["globalAddress"] == expected
 
 

@@ -18,6 +18,9 @@ SYNC = next(spec for spec in functions() if spec.stream)
 ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/1"
 
 
+pytestmark = pytest.mark.usefixtures("function_env")  # the poller loads the function
+
+
 def record(sequence: int, entity: str = "order", event_name: str = "MODIFY") -> dict[str, Any]:
     image = {"entity": {"S": entity}, "id": {"S": f"id-{sequence}"}}
     dynamodb: dict[str, Any] = {"SequenceNumber": str(sequence), "Keys": {}}

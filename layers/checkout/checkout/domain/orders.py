@@ -78,9 +78,8 @@ class OrderService:
         deadline = now + self.settings.order_ttl_seconds * 1000
         if session is not None:
             deadline = min(deadline, session.expires_at * 1000)
-        address = deposit_address(
-            order_id, self.settings.deposit_factory_address, self.settings.deposit_init_code_hash
-        )
+        contract = self.settings.deposit_contract()
+        address = deposit_address(order_id, contract.factory_address, contract.init_code_hash)
         onramp_metadata, buy_url = None, None
         if request.onramp is not None:
             onramp_metadata = {

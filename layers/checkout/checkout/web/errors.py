@@ -30,7 +30,11 @@ class RouteNotFound(errors.CheckoutError):
 
 
 class MethodNotAllowed(errors.CheckoutError):
-    """The path exists, the method does not."""
+    """The path exists, the method does not; `allowed` goes out in the `Allow` header."""
+
+    def __init__(self, message: str, *, allowed: list[str]) -> None:
+        super().__init__(message)
+        self.allowed = allowed
 
 
 class InvalidApiKey(errors.CheckoutError):

@@ -25,7 +25,7 @@ from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
 from checkout.web.auth import authenticate
-from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
+from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, MethodNotAllowed, http_error_for
 from checkout.web.idempotency import REPLAYED, Result, run_once
 from checkout.web.request import ApiRequest
 from checkout.web.surfaces import PUBLIC, Surface
@@ -69,7 +69,12 @@ def _answer(endpoint: Endpoint, request: ApiRequest, surface: Surface) -> Result
 
 def _error_result(exc: Exception, surface: Surface) -> Result:
     status, body = error_response_body(exc, surface)
-    return Result(status, _json(body))
+    return Result(status, _json(body), headers=_error_headers(exc))
+
+
+def _error_headers(exc: Exception) -> dict[str, str]:
+    """A 405 names the methods the path allows (RFC 9110)."""
+    return {"Allow": ", ".join(exc.allowed)} if isinstance(exc, MethodNotAllowed) else {}
 
 
 def _json(body: Any) -> str:
@@ -115,7 +120,7 @@ def http_handler(
             )
         except Exception as exc:
             result = _error_result(exc, surface)
-        headers = {"X-Request-Id": request_id}
+        headers = {"X-Request-Id": request_id, **result.headers}
         if result.replayed:
             headers[REPLAYED] = "true"
         return Response(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ class Result:
     status: int
     body: str
     replayed: bool = False
+    headers: dict[str, str] = field(default_factory=dict)  # only on answers that are never kept (4xx)
 
 
 class _NotKept(Exception):

@@ -1,0 +1,131 @@
+"""`sam build` (no Docker: every compiled dependency from an arm64 wheel) produces what Lambda
+runs: each built function's module imports, with the built layer as its only third-party code,
+and exposes its handler. Settings are checked at import, so this starts each function as Lambda's
+init phase would, with its deployed environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack.template import ROOT
+from tests.functional.deploy_fixtures import AWS_ONLY, deployed_specs
+
+BUILD = ROOT / ".aws-sam" / "build"
+AARCH64 = 0xB7  # ELF e_machine
+_PROBE = """
+import importlib, json, sys
+app = importlib.import_module("app")  # what Lambda does for Handler: app.handler
+import checkout
+print(json.dumps({
+    "handler": callable(getattr(app, "handler", None)),
+    "checkout": checkout.__file__,
+    "boto3": "boto3" in sys.modules,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def built() -> Path:
+    """A fresh `sam build` (incremental: about 4 s when only the code changed)."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "sam-build"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return BUILD
+
+
+def elf_machine(path: Path) -> int:
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF", path
+    return int.from_bytes(header[18:20], "little")
+
+
+def compiled_files(layer: Path) -> list[Path]:
+    return sorted(path for path in layer.rglob("*") if path.suffix == ".so" or ".so." in path.name)
+
+
+def test_every_compiled_file_in_the_layer_is_for_lambdas_arm64(built: Path) -> None:
+    layer = built / "CheckoutLayer" / "python"
+    compiled = compiled_files(layer)
+    assert {path.relative_to(layer).parts[0] for path in compiled} >= {"pydantic_core", "Crypto"}
+    assert all(elf_machine(path) == AARCH64 for path in compiled)
+
+
+def distributions(site: Path) -> dict[str, str]:
+    """Top-level package -> 'name==version' of the distribution that installed it."""
+    owners = {}
+    for info in site.glob("*.dist-info"):
+        name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
+        for line in (info / "RECORD").read_text().splitlines():
+            top = line.split(",", 1)[0].split("/", 1)[0]
+            if not top.endswith(".dist-info") and "/" in line.split(",", 1)[0]:
+                owners[top] = f"{name.lower()}=={version}"
+    return owners
+
+
+@pytest.fixture(scope="module")
+def runnable_layer(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built layer, runnable on this machine: off arm64, each package with compiled code is
+    swapped for the same pinned version's build for this machine (from the test venv); every other
+    package, and the checkout package itself, are the built layer's own files."""
+    layer = tmp_path_factory.mktemp("layer") / "python"
+    shutil.copytree(built / "CheckoutLayer" / "python", layer)
+    if platform.machine() in ("aarch64", "arm64"):
+        return layer
+    here = Path(sysconfig.get_paths()["purelib"])
+    built_owners, here_owners = distributions(layer), distributions(here)
+    for package in sorted({path.relative_to(layer).parts[0] for path in compiled_files(layer)}):
+        assert built_owners[package] == here_owners[package], "the layer and the tests pin the same version"
+        shutil.rmtree(layer / package)
+        shutil.copytree(here / package, layer / package)
+    return layer
+
+
+def start(function_dir: Path, layer: Path, environment: dict[str, str]) -> dict[str, Any]:
+    """Imports the built app module in a fresh interpreter whose only packages are the layer's
+    (-S: no site-packages), as Lambda puts /var/task and /opt/python on the path."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        **environment,
+        "PYTHONPATH": f"{function_dir}{os.pathsep}{layer}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", _PROBE], env=env, cwd=function_dir, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_every_built_function_starts_from_the_built_layer(built: Path, runnable_layer: Path) -> None:
+    specs = deployed_specs()
+    assert {path.name for path in built.iterdir() if path.is_dir()} == {
+        spec.logical_id for spec in specs.values()
+    } | {"CheckoutLayer"}
+
+    def run(name: str) -> tuple[str, dict[str, Any]]:
+        spec = specs[name]
+        environment = {**spec.environment, **AWS_ONLY, "AWS_DEFAULT_REGION": "us-east-1"}
+        environment = {key: value for key, value in environment.items() if value}
+        return name, start(built / spec.logical_id, runnable_layer, environment)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        started = dict(pool.map(run, sorted(specs)))
+
+    for name, loaded in started.items():
+        assert loaded["handler"], name
+        assert loaded["checkout"].startswith(str(runnable_layer)), (
+            name
+        )  # the layer's copy, not the source tree
+        assert not loaded["boto3"], name  # the cold path stays lean in the built artifact too
