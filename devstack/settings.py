@@ -47,6 +47,7 @@ def apply_local_environment(spec: FunctionSpec) -> None:
     env = {name: value for name, value in spec.environment.items() if value != ""}
     env["TABLE_NAME"] = setting("TABLE_NAME")
     env.update(LOCAL_OVERRIDES)
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{setting('PORT')}"
     for name in LOCAL_DEFAULTS.keys() - {"DYNAMODB_PORT", "PORT"}:
         env.setdefault(name, setting(name))
     env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{setting('DYNAMODB_PORT')}"

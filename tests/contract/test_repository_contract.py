@@ -21,8 +21,8 @@ from checkout.domain.ports import (
     Repository,
     Unmoved,
 )
-from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
-from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.domain.records import ApiKeyRecord, Customer, OrderRecord, PaymentConfig, SessionRecord
+from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 from tests.builders import NOW_MS, a_session, an_order, progress
 
 DEADLINE_S = NOW_MS // 1000 + 1800
@@ -409,3 +409,76 @@ def test_stamping_an_unknown_key_does_nothing(repository: Repository) -> None:
     repository.touch_api_key("f" * 64, NOW_MS, not_since=NOW_MS)
 
     assert repository.get_api_key("f" * 64) is None
+
+
+# --- a merchant's sessions -----------------------------------------------------------------------
+def merchant_session(
+    repository: Repository, merchant: str, created_at: int, **fields: object
+) -> SessionRecord:
+    session = a_session(
+        id=str(uuid.uuid4()), merchant_id=merchant, created_at=created_at, expires_at=DEADLINE_S, **fields
+    )
+    repository.put_session(session)
+    return session
+
+
+def test_a_merchants_sessions_come_newest_first_across_its_index_shards(repository: Repository) -> None:
+    merchant = f"acct_{uuid.uuid4().hex[:8]}"
+    created = [merchant_session(repository, merchant, NOW_MS + index) for index in range(9)]
+    merchant_session(repository, "acct_someone_else", NOW_MS + 100)
+
+    listed = list(repository.merchant_sessions(merchant, 0, 2**53))
+
+    assert [s.session_id for s in listed] == [s.id for s in reversed(created)]
+    assert {(s.status, s.expires_at) for s in listed} == {(SessionStatus.OPEN, DEADLINE_S)}
+
+
+def test_a_merchants_sessions_within_a_window(repository: Repository) -> None:
+    merchant = f"acct_{uuid.uuid4().hex[:8]}"
+    created = [merchant_session(repository, merchant, NOW_MS + index * 10) for index in range(5)]
+
+    listed = list(repository.merchant_sessions(merchant, NOW_MS + 10, NOW_MS + 30))
+
+    assert [s.session_id for s in listed] == [created[3].id, created[2].id, created[1].id]
+
+
+def test_the_listing_sees_status_changes_and_why_a_session_expired(repository: Repository) -> None:
+    merchant = f"acct_{uuid.uuid4().hex[:8]}"
+    session = merchant_session(repository, merchant, NOW_MS)
+    repository.expire_session(ExpiryTarget.of(session), ExpiryReason.MERCHANT, NOW_MS)
+
+    (listed,) = repository.merchant_sessions(merchant, 0, 2**53)
+
+    assert (listed.status, listed.expired_by) == (SessionStatus.EXPIRED, ExpiryCause.MERCHANT)
+
+
+def test_sessions_are_read_in_full_in_the_order_asked(repository: Repository) -> None:
+    first, second = (open_session(repository) for _ in range(2))
+
+    assert repository.get_sessions([second.id, str(uuid.uuid4()), first.id]) == [second, first]
+
+
+def test_following_records_why_a_session_expired_and_its_transaction(repository: Repository) -> None:
+    session = open_session(repository)
+
+    outcome = repository.follow_order(
+        session.id, SessionStatus.EXPIRED, DEADLINE_S, NOW_MS, ExpiryCause.PAYMENT_FAILED, "0x" + "cd" * 32
+    )
+
+    assert isinstance(outcome, Moved)
+    assert (outcome.session.expired_by, outcome.session.tx_hash) == (
+        ExpiryCause.PAYMENT_FAILED,
+        "0x" + "cd" * 32,
+    )
+    assert current(repository, session.id) == outcome.session
+
+
+def test_a_payment_config_and_customer_are_kept(repository: Repository) -> None:
+    payment = PaymentConfig(
+        amount="5", token_address="0x" + "11" * 20, chain_id=8453, recipient_address="0x" + "22" * 20
+    )
+    session = open_session(
+        repository, payment=payment, customer=Customer(email="a@b.co"), utm={"utm_source": "x"}
+    )
+
+    assert repository.get_session(session.id) == session

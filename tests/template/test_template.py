@@ -17,6 +17,10 @@ HTTP_FUNCTIONS = {
     "expire_checkout_session": ("POST", "/checkout-sessions/{id}/expire"),
     "create_order": ("POST", "/orders"),
     "get_order": ("GET", "/orders/{id}"),
+    "platform_list_checkout_sessions": ("GET", "/api/v1/checkout-sessions"),
+    "platform_create_checkout_session": ("POST", "/api/v1/checkout-sessions"),
+    "platform_get_checkout_session": ("GET", "/api/v1/checkout-sessions/{id}"),
+    "platform_expire_checkout_session": ("POST", "/api/v1/checkout-sessions/{id}/expire"),
 }
 
 
@@ -46,10 +50,10 @@ def policy_actions(logical_id: str) -> set[str]:
 
 
 def test_the_repository_queries_the_index_the_template_defines() -> None:
-    from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX
+    from checkout.adapters.dynamodb.keys import MERCHANT_SESSIONS_INDEX, OPEN_SESSIONS_INDEX
 
     indexes = table_definition("checkout")["GlobalSecondaryIndexes"]
-    assert [index["IndexName"] for index in indexes] == [OPEN_SESSIONS_INDEX]
+    assert [index["IndexName"] for index in indexes] == [OPEN_SESSIONS_INDEX, MERCHANT_SESSIONS_INDEX]
 
 
 @pytest.mark.parametrize(("function", "route"), HTTP_FUNCTIONS.items())
@@ -98,6 +102,10 @@ KEY_VERIFYING_FUNCTIONS = {
     "ExpireCheckoutSessionFunction",
     "CreateOrderFunction",
     "GetOrderFunction",
+    "PlatformListCheckoutSessionsFunction",
+    "PlatformCreateCheckoutSessionFunction",
+    "PlatformGetCheckoutSessionFunction",
+    "PlatformExpireCheckoutSessionFunction",
 }
 
 
@@ -306,3 +314,16 @@ def test_the_default_route_function_has_no_table_access() -> None:
     props = _function("DefaultRouteFunction")["Properties"]
     assert "Policies" not in props
     assert policy_actions("DefaultRouteFunction") == set()
+
+
+def test_the_list_function_only_walks_the_merchant_index_and_reads_sessions() -> None:
+    assert table_actions_by_key("PlatformListCheckoutSessionsFunction") == {
+        "APIKEY#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+        "SESSION#*": {"dynamodb:BatchGetItem"},
+    }
+    queries = [
+        statement["Resource"]
+        for statement in policy_statements("PlatformListCheckoutSessionsFunction")
+        if statement["Action"] == "dynamodb:Query"
+    ]
+    assert queries == [{"Fn::Sub": "${Table.Arn}/index/sessions-by-merchant"}]

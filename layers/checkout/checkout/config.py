@@ -50,6 +50,7 @@ ENV_NAMES = {
     "auth_mode": "AUTH_MODE",
     "api_key_prefix": "API_KEY_PREFIX",
     "api_key_cache_seconds": "API_KEY_CACHE_SECONDS",
+    "public_base_url": "PUBLIC_BASE_URL",
     "idempotency_table_name": "IDEMPOTENCY_TABLE_NAME",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
 }
@@ -103,6 +104,9 @@ class Settings(BaseModel):
     api_key_prefix: Literal["csk_live_", "csk_test_"] = "csk_live_"
     # How long a container trusts what it read of a key: a revocation takes effect within this.
     api_key_cache_seconds: int = Field(default=60, ge=0, le=60)
+    # Where buyers reach this API (the hosted page's links): derived from each request in AWS
+    # (https://<the API's domain>); set it behind a custom domain or a proxy, and locally.
+    public_base_url: str | None = None
     idempotency_table_name: str | None = None
     idempotency_ttl_seconds: int = Field(default=86_400, ge=1, le=7 * 86_400)
 

@@ -9,6 +9,7 @@ from checkout.domain.access import Caller
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import PaymentInProgress, SessionNotFound, SessionNotOpen
 from checkout.domain.ids import is_uuid4, new_id
+from checkout.domain.listing import ListQuery, SessionPage, list_sessions
 from checkout.domain.ports import (
     Expired,
     ExpiryOutcome,
@@ -135,6 +136,10 @@ class SessionService:
                 case Missing():
                     raise _not_found(session_id)
         raise SessionNotOpen("Checkout session changed while expiring; please retry", param="id")
+
+    def list(self, merchant_id: str, query: ListQuery) -> SessionPage:
+        """The merchant's sessions, newest first, a page at a time (bounded: see `listing`)."""
+        return list_sessions(self.repository, merchant_id, query, self.clock())
 
     def try_expire(self, session: SessionRecord | ExpiryTarget, reason: ExpiryReason) -> ExpiryOutcome:
         """The one expiry path: every caller (GET, the merchant, the expiry job) matches its outcome."""

@@ -90,4 +90,7 @@ def _domain_error(error: ErrorDetails) -> CheckoutError:
     if kind == "value_error":
         reason = error.get("ctx", {}).get("error")
         return InvalidParameter(str(reason) if reason else f"{param} is invalid", param=param)
+    message = error.get("msg", "")
+    if message.startswith("Input should be "):  # pydantic's own wording: bounds, enums
+        return InvalidParameter(f"{param} must be {message.removeprefix('Input should be ')}", param=param)
     return InvalidParameter(f"{param} is invalid", param=param)

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from checkout.config import get_settings
 from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
@@ -72,6 +73,13 @@ def _error_result(exc: Exception, surface: Surface) -> Result:
     return Result(status, _json(body), headers=_error_headers(exc))
 
 
+def _base_url(event: dict[str, Any]) -> str:
+    configured = get_settings().public_base_url
+    if configured:
+        return configured.rstrip("/")
+    return f"https://{event.get('requestContext', {}).get('domainName', '')}"
+
+
 def _error_headers(exc: Exception) -> dict[str, str]:
     """A 405 names the methods the path allows (RFC 9110)."""
     return {"Allow": ", ".join(exc.allowed)} if isinstance(exc, MethodNotAllowed) else {}
@@ -114,6 +122,7 @@ def http_handler(
                 body=await request.body(),
                 request_id=request_id,
                 caller=caller,
+                base_url=_base_url(event),
             )
             result = run_once(
                 api_request, lambda: _answer(endpoint, api_request, surface), request.scope.get("aws.context")

@@ -28,6 +28,7 @@ class ApiRequest:
     body: bytes
     request_id: str
     caller: Caller = field(default_factory=Caller.anonymous)
+    base_url: str = ""  # where buyers reach this API: https://<domain>, no trailing slash
 
     def path_parameter(self, name: str) -> str:
         return self.path_parameters.get(name, "")
