@@ -15,10 +15,9 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
@@ -27,7 +26,6 @@ from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
 from checkout.web.request import ApiRequest
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,14 @@ def http_handler(endpoint: Endpoint) -> LambdaHandler:
             status, body = error_response_body(exc)
             return json_response(status, body, request_id)
 
-    asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=_ALL_METHODS)]), lifespan="off")
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # No router: API Gateway already routed the request, and a route pattern does not match
+        # every path (`/{path:path}` stops at a decoded newline, `%0A`), leaving Starlette to
+        # answer a plain-text 404. Every request reaches `route`, which answers in the envelope.
+        response = await route(Request(scope, receive))
+        await response(scope, receive, send)
+
+    asgi = Mangum(app, lifespan="off")
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
