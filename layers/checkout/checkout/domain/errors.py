@@ -58,3 +58,7 @@ class IllegalOrderTransition(CheckoutError):
 # --- infrastructure --------------------------------------------------------------------------
 class StorageUnavailable(CheckoutError):
     """The store throttled or was unreachable; the caller may retry."""
+
+
+class StorageRefused(CheckoutError):
+    """The store refused the write for good (a size or shape limit): a retry would fail the same way."""

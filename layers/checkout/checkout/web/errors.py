@@ -64,6 +64,7 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
     InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
+    errors.StorageRefused: HttpError(400, INVALID, "storage_limit_exceeded"),
 }
 INTERNAL = HttpError(500, "api_error", "internal_error")
 INTERNAL_MESSAGE = "An internal error occurred"

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 from checkout.adapters.dynamodb import conditional_writes as writes
 from checkout.adapters.dynamodb.client import default_client
@@ -23,7 +24,7 @@ from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
 from checkout.adapters.dynamodb.items import event_item, order_item, record_from_item, session_item
 from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX, all_open_shards, order_key, session_key
 from checkout.config import Settings
-from checkout.domain.errors import StorageUnavailable
+from checkout.domain.errors import StorageRefused, StorageUnavailable
 from checkout.domain.ports import (
     AlreadyLinked,
     DueSession,
@@ -61,6 +62,22 @@ _RETRYABLE = frozenset(
     }
 )
 _CONTENTION_ATTEMPTS = 8
+# What DynamoDB says when the data itself breaks a limit (item size, nesting, number range): a
+# refusal for good, the caller's to fix. Any other validation error is this service's own bug
+# (an expression it cannot parse) and stays a loud 500.
+_DATA_LIMIT_MESSAGES = (
+    "size has exceeded",
+    "size to update has exceeded",
+    "nesting levels have exceeded",
+    "number overflow",
+    "number underflow",
+    "precision up to 38 digits",
+    "cannot be converted to a numeric value",
+    "empty attribute name",
+    "may not contain an empty",
+)
+_VALIDATION_CODES = frozenset({"ValidationError", "ValidationException"})  # DynamoDB, moto
+_STORAGE_REFUSED = "The request exceeds a storage limit and cannot be stored"
 
 
 class DynamoDBRepository:
@@ -194,12 +211,17 @@ class DynamoDBRepository:
         return None if item is None else from_attributes(item)
 
     def _put_new(self, item: Mapping[str, Any]) -> None:
-        with _translated_errors():
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=to_attributes(item),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+        try:
+            with _translated_errors():
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item=to_attributes(item),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+        except _ConditionFailed:
+            # The key holds a fresh UUID, so only our own attempt can be there already: the client
+            # retried a put whose first answer was lost (a read timeout). It is stored; done.
+            pass
 
     def _update(self, change: writes.StatusChange) -> dict[str, Any]:
         """One conditional update; the new item, or `_ConditionFailed` with the current one."""
@@ -285,10 +307,25 @@ def _translated_errors() -> Iterator[None]:
             raise _Contention() from None
         if code in _RETRYABLE:
             raise StorageUnavailable("The service is busy; please retry") from None
+        message = exc.response.get("Error", {}).get("Message")
+        if code == "ValidationException" and _breaks_a_data_limit(message):
+            raise StorageRefused(_STORAGE_REFUSED) from None
         raise
+    except (EndpointUnreachable, HTTPClientError):
+        # Refused, timed out or cut off after the client's own bounded retries (see client.py).
+        raise StorageUnavailable("The service is temporarily unavailable; please retry") from None
+
+
+def _breaks_a_data_limit(message: object) -> bool:
+    return isinstance(message, str) and any(text in message.lower() for text in _DATA_LIMIT_MESSAGES)
 
 
 def _cancellation(reasons: list[dict[str, Any]]) -> Exception:
+    invalid = [reason for reason in reasons if reason.get("Code") in _VALIDATION_CODES]
+    if invalid:
+        if all(_breaks_a_data_limit(reason.get("Message")) for reason in invalid):
+            return StorageRefused(_STORAGE_REFUSED)
+        return RuntimeError(f"transaction refused: {invalid[0].get('Message')}")
     failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
     if any(failed):
         current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
