@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +20,7 @@ from moto import mock_aws
 from checkout import composition
 from checkout.web.signatures import HEADER, signature_header
 from devstack.tables import create_table
-from tests.support import ApiResponse, http_event, invoke_http, load_event
+from tests.support import ApiResponse, http_event, invoke, invoke_http, load_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -140,7 +141,34 @@ def signed_event(
 
 
 def post_event(body: dict[str, Any]) -> ApiResponse:
-    return invoke_http("record_order_event", signed_event(json.dumps(body).encode()))
+    return post_raw_event(json.dumps(body).encode())
+
+
+def post_raw_event(raw: bytes) -> ApiResponse:
+    return invoke_http("record_order_event", signed_event(raw))
+
+
+def exact(function: str, event: dict[str, Any]) -> Any:
+    """The handler's `data`, read with exact decimals to compare numbers digit for digit."""
+    result = invoke(function, event)
+    assert result["statusCode"] == 200, result["body"]
+    return json.loads(result["body"], parse_float=Decimal)["data"]
+
+
+def raw_json(body: Any, **raw_values: str) -> str:
+    """`body` as JSON text, each string "@name@" replaced by the raw JSON text given for it."""
+    text = json.dumps(body)
+    for name, raw in raw_values.items():
+        text = text.replace(f'"@{name}@"', raw)
+    return text
+
+
+def deep(levels: int) -> Any:
+    """`levels` objects nested in each other around a string."""
+    value: Any = "leaf"
+    for _ in range(levels):
+        value = {"k": value}
+    return value
 
 
 def order_event(order_id: str, status: str, event_id: str, **fields: Any) -> dict[str, Any]:

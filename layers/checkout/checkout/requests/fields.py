@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from checkout.domain.free_form import NotStorable, storable
 from checkout.domain.ids import is_uuid4
-from checkout.requests.parsing import problem
+from checkout.requests.parsing import problem, problem_at
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
 
@@ -30,3 +31,15 @@ Identifier = Annotated[str, AfterValidator(_identifier)]
 
 Uuid = Annotated[str, AfterValidator(_uuid)]
 """A UUID v4, stored lower-case."""
+
+
+def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return storable(value)
+    except NotStorable as refused:
+        raise problem_at(refused.path, refused.text) from None
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
+"""A free-form JSON object kept exactly as sent (numbers as decimals), within what the store can
+hold (`checkout.domain.free_form`); anything else is a 400 naming the path inside the field."""

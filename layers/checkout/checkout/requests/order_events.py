@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
-from checkout.requests.fields import Identifier, Uuid
+from checkout.requests.fields import Identifier, JsonObject, Uuid
 from checkout.requests.parsing import problem, settings_from
 
 _TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}", re.ASCII)
@@ -44,7 +44,7 @@ class OrderEventRequest(BaseModel):
     order_id: Uuid
     status: OrderStatus
     transaction: EventTransaction | None = None
-    error_details: dict[str, Any] | None = None
+    error_details: JsonObject | None = None
 
     @field_validator("status", mode="before")
     @classmethod

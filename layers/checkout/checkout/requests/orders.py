@@ -7,14 +7,14 @@ keccak implementation the address checks need.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.addresses import address_problem, to_checksum_address
 from checkout.domain.countries import ISO_3166_ALPHA_2
-from checkout.requests.fields import Identifier, Uuid
+from checkout.requests.fields import Identifier, JsonObject, Uuid
 from checkout.requests.parsing import problem, settings_from
 
 DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
@@ -74,8 +74,8 @@ class CreateOrderRequest(BaseModel):
     dst_token_address: EvmAddress
     src_amount: str
     type: Literal["swap", "custom"]
-    payload: dict[str, Any] | None = None
-    metadata: dict[str, Any] | None = None
+    payload: JsonObject | None = None
+    metadata: JsonObject | None = None
     checkout_session_id: Uuid | None = None
     onramp: OnrampRequest | None = None
     creator_address: EvmAddress | None = None

@@ -19,6 +19,7 @@ from checkout.domain.errors import CheckoutError, InvalidParameter, MissingParam
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 FIELD_PROBLEM = "field_problem"
+FIELD_PROBLEM_AT = "field_problem_at"  # inside a free-form value: the message names the inner path
 _TYPE_NAMES = {
     "int_type": "an integer",
     "int_from_float": "an integer",
@@ -35,6 +36,11 @@ _TYPE_NAMES = {
 def problem(text: str) -> PydanticCustomError:
     """A validation failure worded after the field's name: `problem("must be a UUID")`."""
     return PydanticCustomError(FIELD_PROBLEM, text)
+
+
+def problem_at(path: str, text: str) -> PydanticCustomError:
+    """A failure at `path` inside the field's value: `problem_at("items.0", "must be …")`."""
+    return PydanticCustomError(FIELD_PROBLEM_AT, "{text}", {"path": path, "text": text})
 
 
 def parse_model(model: type[ModelT], data: Mapping[str, Any], settings: Settings) -> ModelT:
@@ -61,6 +67,10 @@ def _domain_error(error: ErrorDetails) -> CheckoutError:
     kind = error["type"]
     if kind == FIELD_PROBLEM:
         return InvalidParameter(f"{param} {error['msg']}", param=param)
+    if kind == FIELD_PROBLEM_AT:
+        context = error.get("ctx", {})
+        inner = f"{param}.{context['path']}" if context.get("path") else param
+        return InvalidParameter(f"{inner} {context['text']}", param=inner)
     if kind == "extra_forbidden":
         return UnknownParameter(f"Unknown parameter: {param}", param=param)
     if kind == "missing":

@@ -6,7 +6,6 @@ mapping, request id, logging) happens here, once, for every function.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from checkout.domain.errors import CheckoutError
+from checkout.domain.json_text import dumps
 from checkout.observability import logger, metrics
 from checkout.web.envelope import error_body, success_body
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, http_error_for
@@ -52,7 +52,7 @@ def error_response_body(exc: Exception) -> tuple[int, dict[str, Any]]:
 
 def json_response(status: int, body: dict[str, Any], request_id: str) -> Response:
     return Response(
-        json.dumps(body, separators=(",", ":")),
+        dumps(body),
         status_code=status,
         media_type="application/json",
         headers={"X-Request-Id": request_id},

@@ -1,7 +1,9 @@
 """The public surface's wire objects (DESIGN 2), built from the records by field name.
 
 Sessions are snake_case with ISO-8601 timestamps; orders camelCase (an alias generator derives
-each wire name) with epoch-millisecond timestamps.
+each wire name) with epoch-millisecond timestamps. Orders are dumped in Python mode: their
+free-form values keep `Decimal` numbers, which the handler writes as exact JSON numbers (pydantic's
+JSON mode would turn them into strings).
 """
 
 from __future__ import annotations
@@ -104,8 +106,8 @@ def session_view(
 
 
 def order_view(order: OrderRecord) -> dict[str, Any]:
-    return OrderView.model_validate(order).model_dump(mode="json", by_alias=True)
+    return OrderView.model_validate(order).model_dump(by_alias=True)
 
 
 def order_details_view(order: OrderRecord) -> dict[str, Any]:
-    return OrderDetailsView.of(order).model_dump(mode="json", by_alias=True)
+    return OrderDetailsView.of(order).model_dump(by_alias=True)

@@ -24,7 +24,7 @@ def record_from_item(model: type[RecordT], item: dict[str, Any]) -> RecordT:
 
 def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
     return {
-        **session.model_dump(mode="json", exclude_none=True),
+        **session.model_dump(exclude_none=True),
         **session_key(session.id),
         "entity": "session",
         # While open, the session is listed in the expiry index ...
@@ -35,7 +35,7 @@ def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
 
 
 def order_item(order: OrderRecord) -> dict[str, Any]:
-    return {**order.model_dump(mode="json", exclude_none=True), **order_key(order.id), "entity": "order"}
+    return {**order.model_dump(exclude_none=True), **order_key(order.id), "entity": "order"}
 
 
 def event_item(progress: OrderProgress, settings: Settings) -> dict[str, Any]:
