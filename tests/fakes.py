@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 
 from checkout.domain.ports import (
+    MAX_TRANSACTIONS_LISTED,
     AlreadyLinked,
     DueSession,
     Duplicate,
@@ -30,12 +31,13 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    Reused,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import AWAITING_DEPOSIT, OrderStatus, SessionStatus, session_sources_for
 
-_TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
+_TRANSACTION_RANK = {"execute": 1, "refund": 2, "relay": 3, "deposit": 4}  # the adapter's read order
 
 
 class InMemoryRepository:
@@ -43,6 +45,8 @@ class InMemoryRepository:
         self.sessions: dict[str, SessionRecord] = {}
         self.orders: dict[str, OrderRecord] = {}
         self.events: dict[str, OrderProgress] = {}
+        # per order, each transaction under its identity (kind, chain, hash), as the table keys them
+        self.transactions: dict[str, dict[tuple[str, int, str], Transaction]] = {}
         self.calls: list[str] = []  # intention names, in order: what a test may count
         self._lock = threading.Lock()
 
@@ -55,11 +59,28 @@ class InMemoryRepository:
         self.calls.append("get_order")
         return self.orders.get(order_id)
 
+    def get_order_details(self, order_id: str) -> OrderDetails | None:
+        self.calls.append("get_order_details")
+        with self._lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                return None
+            ranked = sorted(
+                self.transactions.get(order_id, {}).items(),
+                key=lambda entry: (_TRANSACTION_RANK[entry[0][0]], entry[0]),
+            )
+            listed = tuple(tx for _, tx in ranked[:MAX_TRANSACTIONS_LISTED])
+            return OrderDetails(order=order, transactions=listed)
+
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         self.calls.append("due_sessions")
         with self._lock:
             due = sorted(
-                (s for s in self.sessions.values() if s.status == SessionStatus.OPEN and s.expires_at <= now_s),
+                (
+                    s
+                    for s in self.sessions.values()
+                    if s.status == SessionStatus.OPEN and s.expires_at <= now_s
+                ),
                 key=lambda s: s.expires_at,
             )
         for start in range(0, len(due), page_size):
@@ -107,7 +128,11 @@ class InMemoryRepository:
                 return Missing()
             past = session.is_past_deadline(now_ms)
             deadline_fits = past if reason is ExpiryReason.CLOCK else not past
-            if session.status != SessionStatus.OPEN or not deadline_fits or session.order_id != target.order_id:
+            if (
+                session.status != SessionStatus.OPEN
+                or not deadline_fits
+                or session.order_id != target.order_id
+            ):
                 return LostRace(session)
             order = self.orders.get(target.order_id) if target.order_id else None
             if target.order_id is not None and (order is None or order.status not in AWAITING_DEPOSIT):
@@ -116,7 +141,9 @@ class InMemoryRepository:
                 update={"status": SessionStatus.EXPIRED, "updated_at": now_ms}
             )
             if order is not None:
-                self.orders[order.id] = order.model_copy(update={"status": OrderStatus.EXPIRED, "updated_at": now_ms})
+                self.orders[order.id] = order.model_copy(
+                    update={"status": OrderStatus.EXPIRED, "updated_at": now_ms}
+                )
             return Expired(now_ms)
 
     def follow_order(
@@ -137,23 +164,32 @@ class InMemoryRepository:
     def record_order_event(self, progress: OrderProgress) -> EventOutcome:
         self.calls.append("record_order_event")
         with self._lock:
-            if progress.event_id in self.events:
-                return Duplicate()
+            recorded = self.events.get(progress.event_id)
+            if recorded is not None:
+                return Duplicate() if recorded.fingerprint == progress.fingerprint else Reused()
             order = self.orders.get(progress.order_id)
             if order is None:
                 return Missing()
-            if order.status not in progress.allowed_from:
-                return Illegal(order.status)
+            deposit_received = order.received_deposit_at is not None
+            allowed = order.status in progress.allowed_from or (
+                deposit_received and order.status in progress.allowed_from_after_deposit
+            )
+            if not allowed:
+                return Illegal(order.status, deposit_received)
             update: dict[str, object] = {"status": progress.status, "updated_at": progress.received_at}
-            if progress.transaction is not None and progress.transaction_kind == "execute":
-                update["execute_tx"] = progress.transaction
-            elif progress.transaction is not None and progress.transaction_kind is not None:
-                name = _TRANSACTION_LISTS[progress.transaction_kind]
-                update[name] = [*getattr(order, name), progress.transaction]
             if progress.status == OrderStatus.EXECUTED and order.filled_at is None:
                 update["filled_at"] = progress.received_at
+            if progress.reports_deposit and not deposit_received:
+                update["received_deposit_at"] = progress.received_at
             if progress.error_details is not None:
                 update["error_details"] = progress.error_details
             self.orders[order.id] = order.model_copy(update=update)
+            if (tx := progress.transaction) is not None:
+                known = self.transactions.setdefault(order.id, {})
+                identity = (tx.kind, tx.chain_id, tx.tx_hash)
+                first = known.get(identity)
+                facts = {"amount": tx.amount, "from_address": tx.from_address, "status": tx.status}
+                reported = {name: value for name, value in facts.items() if value is not None}
+                known[identity] = tx if first is None else first.model_copy(update=reported)
             self.events[progress.event_id] = progress
             return Recorded()

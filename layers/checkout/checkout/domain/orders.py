@@ -17,7 +17,7 @@ from checkout.domain.errors import (
 from checkout.domain.ids import is_uuid4, new_id
 from checkout.domain.onramp import OnrampUnavailable, coinbase_one_click_buy_url
 from checkout.domain.ports import AlreadyLinked, Linked, Missing, NotLinkable, Repository
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 from checkout.requests.orders import CreateOrderRequest
 
@@ -39,8 +39,9 @@ class OrderService:
             return order
         return self._create_linked(request, request.checkout_session_id)
 
-    def get(self, order_id: str) -> OrderRecord:
-        order = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
+    def get(self, order_id: str) -> OrderDetails:
+        """The order with its transactions."""
+        order = self.repository.get_order_details(order_id.lower()) if is_uuid4(order_id) else None
         if order is None:
             raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
         return order

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
+from checkout.requests.addresses import EvmAddress, TokenAmount
 from checkout.requests.fields import Identifier, JsonObject, Uuid
 from checkout.requests.parsing import problem, settings_from
 
@@ -21,6 +22,10 @@ class EventTransaction(BaseModel):
     kind: Literal["deposit", "relay", "execute", "refund"]
     chain_id: int
     tx_hash: str
+    # The SDK's transaction fields (DESIGN 13), each optional.
+    amount: TokenAmount | None = None
+    from_address: EvmAddress | None = Field(default=None, alias="from")
+    status: Literal["success", "failed"] | None = None
 
     @field_validator("chain_id")
     @classmethod
@@ -44,7 +49,7 @@ class OrderEventRequest(BaseModel):
     order_id: Uuid
     status: OrderStatus
     transaction: EventTransaction | None = None
-    error_details: JsonObject | None = None
+    error_details: str | JsonObject | None = None  # a message, or the watcher's free-form object
 
     @field_validator("status", mode="before")
     @classmethod

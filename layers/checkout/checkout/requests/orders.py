@@ -7,30 +7,18 @@ keccak implementation the address checks need.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from checkout.domain.addresses import address_problem, to_checksum_address
 from checkout.domain.countries import ISO_3166_ALPHA_2
+from checkout.requests.addresses import DECIMAL_INTEGER, MAX_AMOUNT, EvmAddress
 from checkout.requests.fields import Identifier, JsonObject, Uuid
 from checkout.requests.parsing import problem, settings_from
 
-DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
-MAX_AMOUNT = 2**256
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 _PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
-
-
-def _evm_address(value: str) -> str:
-    if reason := address_problem(value):
-        raise problem(reason)
-    return to_checksum_address(value)
-
-
-EvmAddress = Annotated[str, AfterValidator(_evm_address)]
-"""An EVM address, returned EIP-55 checksummed (a mixed-case one must already be)."""
 
 
 class OnrampRequest(BaseModel):

@@ -62,6 +62,7 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.PaymentInProgress: HttpError(400, INVALID, "payment_in_progress"),
     errors.OrderNotFound: HttpError(404, INVALID, "resource_missing"),
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
+    errors.EventIdReused: HttpError(409, "conflict_error", "event_id_reused"),
     InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
     errors.StorageRefused: HttpError(400, INVALID, "storage_limit_exceeded"),

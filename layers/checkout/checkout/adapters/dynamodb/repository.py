@@ -21,11 +21,26 @@ from botocore.exceptions import ConnectionError as EndpointUnreachable
 from checkout.adapters.dynamodb import conditional_writes as writes
 from checkout.adapters.dynamodb.client import default_client
 from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
-from checkout.adapters.dynamodb.items import event_item, order_item, record_from_item, session_item
-from checkout.adapters.dynamodb.keys import OPEN_SESSIONS_INDEX, all_open_shards, order_key, session_key
+from checkout.adapters.dynamodb.items import (
+    TRANSACTION_ENTITY,
+    event_item,
+    order_item,
+    record_from_item,
+    session_item,
+    transaction_from_item,
+)
+from checkout.adapters.dynamodb.keys import (
+    OPEN_SESSIONS_INDEX,
+    ORDER_SORT_KEY,
+    all_open_shards,
+    order_key,
+    order_partition,
+    session_key,
+)
 from checkout.config import Settings
 from checkout.domain.errors import StorageRefused, StorageUnavailable
 from checkout.domain.ports import (
+    MAX_TRANSACTIONS_LISTED,
     AlreadyLinked,
     DueSession,
     Duplicate,
@@ -45,9 +60,10 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    Reused,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 
 if TYPE_CHECKING:
@@ -100,6 +116,24 @@ class DynamoDBRepository:
     def get_order(self, order_id: str) -> OrderRecord | None:
         item = self._get(order_key(order_id))
         return None if item is None else record_from_item(OrderRecord, item)
+
+    def get_order_details(self, order_id: str) -> OrderDetails | None:
+        with _translated_errors():
+            response = self.client.query(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": order_partition(order_id)}},
+                ConsistentRead=True,
+                Limit=1 + MAX_TRANSACTIONS_LISTED,  # the order item comes first: "ORDER" < "TX#"
+            )
+        items = [from_attributes(item) for item in response.get("Items", [])]
+        order = next((item for item in items if item.get("sk") == ORDER_SORT_KEY), None)
+        if order is None:
+            return None
+        transactions = tuple(
+            transaction_from_item(item) for item in items if item.get("entity") == TRANSACTION_ENTITY
+        )
+        return OrderDetails(order=record_from_item(OrderRecord, order), transactions=transactions)
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         for shard in all_open_shards(self.settings.open_shards):
@@ -193,13 +227,21 @@ class DynamoDBRepository:
             "ConditionExpression": "attribute_not_exists(pk)",
         }
         change = writes.progress_order(progress, self.settings)
-        cancelled = self._transact([{"Put": event}, {"Update": change.render()}])
+        items: list[dict[str, Any]] = [{"Put": event}, {"Update": change.render()}]
+        if progress.transaction is not None:
+            items.append({"Update": writes.record_transaction(progress.transaction, self.settings)})
+        cancelled = self._transact(items)
         if cancelled is None:
             return Recorded()
         if cancelled.failed[0]:
-            return Duplicate()
+            recorded = cancelled.current[0] or {}
+            # An event recorded before fingerprints were kept cannot be compared: a replay.
+            same_body = recorded.get("fingerprint", progress.fingerprint) == progress.fingerprint
+            return Duplicate() if same_body else Reused()
         current = cancelled.current[1]
-        return Missing() if current is None else Illegal(OrderStatus(current["status"]))
+        if current is None:
+            return Missing()
+        return Illegal(OrderStatus(current["status"]), writes.RECEIVED_DEPOSIT_AT in current)
 
     # --- DynamoDB calls ----------------------------------------------------------------------
     def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
