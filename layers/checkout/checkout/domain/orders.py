@@ -33,11 +33,12 @@ class OrderService:
         self.clock = clock
 
     def create(self, request: CreateOrderRequest) -> OrderRecord:
-        if request.checkout_session_id is None:
+        session_id = request.session_to_link
+        if session_id is None:
             order = self._new_order(new_id(), request, session=None)
             self.repository.put_order(order)
             return order
-        return self._create_linked(request, request.checkout_session_id)
+        return self._create_linked(request, session_id)
 
     def get(self, order_id: str) -> OrderDetails:
         """The order with its transactions."""
@@ -77,10 +78,13 @@ class OrderService:
         )
         onramp_metadata, buy_url = None, None
         if request.onramp is not None:
+            # The buyer comes back to the SDK's page when it names one, else to the session's success_url.
+            redirect = request.onramp.redirect_url or (session.success_url if session else None)
             onramp_metadata = {
                 "vendor": request.onramp.vendor,
                 "paymentMethod": request.onramp.payment_method,
                 "country": request.onramp.country,
+                "redirectUrl": redirect,
             }
             try:
                 buy_url = coinbase_one_click_buy_url(
@@ -90,7 +94,7 @@ class OrderService:
                     amount_base_units=request.src_amount,
                     payment_method=request.onramp.payment_method,
                     country=request.onramp.country,
-                    redirect_url=session.success_url if session else None,
+                    redirect_url=redirect,
                 )
             except OnrampUnavailable as unavailable:
                 raise InvalidParameter(str(unavailable), param="onramp") from None
@@ -116,6 +120,8 @@ class OrderService:
             creator_address=request.creator_address,
             partner_id=request.partner_id,
             client_reference_id=request.client_reference_id,
+            callback_metadata=request.callback_metadata,
+            fee_on_top=request.fee_on_top,
             created_at=now,
             updated_at=now,
             expired_at=deadline,

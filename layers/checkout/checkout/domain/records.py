@@ -78,6 +78,8 @@ class OrderRecord(Record):
     creator_address: str | None = None
     partner_id: str | None = None
     client_reference_id: str | None = None
+    callback_metadata: dict[str, Any] | None = None  # the SDK's, kept as sent
+    fee_on_top: bool | None = None  # the SDK's, kept as sent
     created_at: int
     updated_at: int
     expired_at: int  # the deposit deadline

@@ -99,6 +99,8 @@ class OrderView(_CamelView):
     creator_address: str | None
     partner_id: str | None
     client_reference_id: str | None
+    callback_metadata: dict[str, Any] | None
+    fee_on_top: bool | None
     created_at: int
     expired_at: int
     filled_at: int | None
