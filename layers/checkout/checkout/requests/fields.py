@@ -43,3 +43,17 @@ def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
 JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
 """A free-form JSON object kept exactly as sent (numbers as decimals), within what the store can
 hold (`checkout.domain.free_form`); anything else is a 400 naming the path inside the field."""
+
+
+def _text_or_storable_json(value: Any) -> str | dict[str, Any]:
+    # One validator rather than a `str | JsonObject` union, whose errors would name the union's
+    # branches (`errorDetails.str`) instead of the path inside the object.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _storable_json(value)
+    raise problem("must be a string or an object")
+
+
+TextOrJsonObject = Annotated[Any, AfterValidator(_text_or_storable_json)]
+"""A message, or a free-form JSON object under `JsonObject`'s rule."""

@@ -10,7 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
 from checkout.requests.addresses import EvmAddress, TokenAmount
-from checkout.requests.fields import Identifier, JsonObject, Uuid
+from checkout.requests.fields import Identifier, TextOrJsonObject, Uuid
 from checkout.requests.parsing import problem, settings_from
 
 _TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}", re.ASCII)
@@ -49,7 +49,7 @@ class OrderEventRequest(BaseModel):
     order_id: Uuid
     status: OrderStatus
     transaction: EventTransaction | None = None
-    error_details: str | JsonObject | None = None  # a message, or the watcher's free-form object
+    error_details: TextOrJsonObject | None = None  # a message, or the watcher's free-form object
 
     @field_validator("status", mode="before")
     @classmethod
