@@ -21,8 +21,9 @@ def create_tables(client: DynamoDBClient, main_table: str) -> dict[str, str]:
 
 def create_table(client: DynamoDBClient, table_name: str, logical_id: str = MAIN_TABLE) -> None:
     """Creates one table (key schema, indexes, stream, TTL) unless it already exists."""
-    existing = client.list_tables().get("TableNames", [])
-    if table_name not in existing:
+    try:
+        client.describe_table(TableName=table_name)
+    except client.exceptions.ResourceNotFoundException:
         client.create_table(**table_definition(table_name, logical_id=logical_id))
         client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1})
     if ttl_attribute := table_ttl_attribute(logical_id=logical_id):

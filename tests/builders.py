@@ -15,8 +15,14 @@ from typing import Any
 
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import OrderRecord, SessionRecord, Transaction
-from checkout.domain.status import OrderStatus, SessionStatus, order_sources_for
+from checkout.domain.records import OrderRecord, SessionRecord, Transaction, TransactionKind
+from checkout.domain.status import (
+    POST_DEPOSIT_STATUSES,
+    OrderStatus,
+    SessionStatus,
+    order_sources_after_deposit,
+    order_sources_for,
+)
 from checkout.web.signatures import signature_header
 from devstack.settings import LOCAL_DEFAULTS
 
@@ -166,8 +172,13 @@ def an_order(**fields: Any) -> OrderRecord:
     return OrderRecord(**{**values, **fields})
 
 
-def a_transaction(at_ms: int = NOW_MS, tx_hash: str = "0x" + "ab" * 32) -> Transaction:
-    return Transaction(chain_id=8453, tx_hash=tx_hash, created_at=at_ms)
+def a_transaction(
+    order_id: str = "0b9e8d7c-6a5b-4c3d-8e2f-1a0b9c8d7e6f",
+    kind: TransactionKind = "deposit",
+    at_ms: int = NOW_MS,
+    tx_hash: str = "0x" + "ab" * 32,
+) -> Transaction:
+    return Transaction(order_id=order_id, kind=kind, chain_id=8453, tx_hash=tx_hash, created_at=at_ms)
 
 
 def progress(
@@ -176,17 +187,27 @@ def progress(
     *,
     event_id: str | None = None,
     at_ms: int = NOW_MS,
-    kind: str | None = None,
-    error_details: dict[str, Any] | None = None,
+    kind: TransactionKind | None = None,
+    tx_hash: str = "0x" + "ab" * 32,
+    error_details: str | dict[str, Any] | None = None,
 ) -> OrderProgress:
-    """A payment-watcher report as the event service hands it to the repository."""
+    """A payment-watcher report as the event service hands it to the repository (the service's
+    own rules decide what it may move from: `OrderEventService._progress`)."""
+    transaction = None if kind is None else a_transaction(order_id, kind, at_ms, tx_hash)
+    reports_deposit = status in POST_DEPOSIT_STATUSES or (
+        transaction is not None and transaction.is_received_deposit
+    )
+    allowed_from = order_sources_for(status) | {status}
+    after_deposit = order_sources_after_deposit(status)
     return OrderProgress(
         event_id=event_id or f"evt_{order_id[:8]}_{status}_{at_ms}",
+        fingerprint=f"{order_id}:{status}:{kind}:{at_ms}",
         order_id=order_id,
         status=status,
-        allowed_from=order_sources_for(status) | {status},
-        transaction=None if kind is None else a_transaction(at_ms),
-        transaction_kind=kind,
+        allowed_from=allowed_from | after_deposit if reports_deposit else allowed_from,
+        allowed_from_after_deposit=frozenset() if reports_deposit else after_deposit - allowed_from,
+        transaction=transaction,
+        reports_deposit=reports_deposit,
         error_details=error_details,
         received_at=at_ms,
     )

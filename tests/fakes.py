@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS, DataRecord
 
 from checkout.domain.ports import (
+    MAX_TRANSACTIONS_LISTED,
     AlreadyLinked,
     DueSession,
     Duplicate,
@@ -38,10 +39,11 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    Reused,
     SessionSummary,
     Unmoved,
 )
-from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import (
     AWAITING_DEPOSIT,
     ExpiryCause,
@@ -50,7 +52,7 @@ from checkout.domain.status import (
     session_sources_for,
 )
 
-_TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
+_TRANSACTION_RANK = {"execute": 1, "refund": 2, "relay": 3, "deposit": 4}  # the adapter's read order
 
 
 class InMemoryRepository:
@@ -60,6 +62,8 @@ class InMemoryRepository:
         self.events: dict[str, OrderProgress] = {}
         self.api_keys: dict[str, ApiKeyRecord] = {}  # by hash
         self.merchants: dict[str, int] = {}  # id -> created_at
+        # per order, each transaction under its identity (kind, chain, hash), as the table keys them
+        self.transactions: dict[str, dict[tuple[str, int, str], Transaction]] = {}
         self.calls: list[str] = []  # intention names, in order: what a test may count
         self._lock = threading.Lock()
 
@@ -71,6 +75,19 @@ class InMemoryRepository:
     def get_order(self, order_id: str) -> OrderRecord | None:
         self.calls.append("get_order")
         return self.orders.get(order_id)
+
+    def get_order_details(self, order_id: str) -> OrderDetails | None:
+        self.calls.append("get_order_details")
+        with self._lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                return None
+            ranked = sorted(
+                self.transactions.get(order_id, {}).items(),
+                key=lambda entry: (_TRANSACTION_RANK[entry[0][0]], entry[0]),
+            )
+            listed = tuple(tx for _, tx in ranked[:MAX_TRANSACTIONS_LISTED])
+            return OrderDetails(order=order, transactions=listed)
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         self.calls.append("due_sessions")
@@ -198,24 +215,35 @@ class InMemoryRepository:
     def record_order_event(self, progress: OrderProgress) -> EventOutcome:
         self.calls.append("record_order_event")
         with self._lock:
-            if progress.event_id in self.events:
-                return Duplicate()
+            recorded = self.events.get(progress.event_id)
+            if recorded is not None:
+                return Duplicate() if recorded.fingerprint == progress.fingerprint else Reused()
             order = self.orders.get(progress.order_id)
             if order is None:
                 return Missing()
-            if order.status not in progress.allowed_from:
-                return Illegal(order.status)
+            deposit_received = order.received_deposit_at is not None
+            allowed = order.status in progress.allowed_from or (
+                deposit_received and order.status in progress.allowed_from_after_deposit
+            )
+            if not allowed:
+                return Illegal(order.status, deposit_received)
             update: dict[str, object] = {"status": progress.status, "updated_at": progress.received_at}
-            if progress.transaction is not None and progress.transaction_kind == "execute":
-                update["execute_tx"] = progress.transaction
-            elif progress.transaction is not None and progress.transaction_kind is not None:
-                name = _TRANSACTION_LISTS[progress.transaction_kind]
-                update[name] = [*getattr(order, name), progress.transaction]
             if progress.status == OrderStatus.EXECUTED and order.filled_at is None:
                 update["filled_at"] = progress.received_at
+            if progress.reports_deposit and not deposit_received:
+                update["received_deposit_at"] = progress.received_at
             if progress.error_details is not None:
                 update["error_details"] = progress.error_details
+            if progress.transaction is not None and progress.transaction.kind == "execute":
+                update["execute_tx_hash"] = progress.transaction.tx_hash
             self.orders[order.id] = order.model_copy(update=update)
+            if (tx := progress.transaction) is not None:
+                known = self.transactions.setdefault(order.id, {})
+                identity = (tx.kind, tx.chain_id, tx.tx_hash)
+                first = known.get(identity)
+                facts = {"amount": tx.amount, "from_address": tx.from_address, "status": tx.status}
+                reported = {name: value for name, value in facts.items() if value is not None}
+                known[identity] = tx if first is None else first.model_copy(update=reported)
             self.events[progress.event_id] = progress
             return Recorded()
 

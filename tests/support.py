@@ -31,7 +31,9 @@ class ApiResponse:
 
     @property
     def error(self) -> dict[str, Any]:
-        error: dict[str, Any] = self.body["error"]
+        """The error object without `message`, which repeats the top-level text (checked apart)."""
+        error: dict[str, Any] = dict(self.body["error"])
+        assert error.pop("message") == self.body["message"], "error.message repeats the message"
         return error
 
 
@@ -82,6 +84,7 @@ def send_order_event(
     kind: str | None = None,
     event_id: str | None = None,
     secret: str = ORDER_EVENTS_SECRET,
+    tx_hash: str | None = None,
 ) -> httpx.Response:
     """What the payment watcher does: one signed `POST /order-events`."""
     event: dict[str, Any] = {
@@ -90,7 +93,11 @@ def send_order_event(
         "status": status,
     }
     if kind:
-        event["transaction"] = {"kind": kind, "chainId": 8453, "txHash": "0x" + secrets.token_hex(32)}
+        event["transaction"] = {
+            "kind": kind,
+            "chainId": 8453,
+            "txHash": tx_hash or "0x" + secrets.token_hex(32),
+        }
     body = json.dumps(event).encode()
     header = signature_header([secret], int(time.time()), body)
     return api.post(

@@ -21,7 +21,14 @@ from checkout.domain.ports import (
     Repository,
     Unmoved,
 )
-from checkout.domain.records import ApiKeyRecord, Customer, OrderRecord, PaymentConfig, SessionRecord
+from checkout.domain.records import (
+    ApiKeyRecord,
+    Customer,
+    OrderRecord,
+    PaymentConfig,
+    SessionRecord,
+    TransactionKind,
+)
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 from tests.builders import NOW_MS, a_session, an_order, progress
 
@@ -248,16 +255,16 @@ def test_an_event_moves_the_order_and_records_its_transaction(repository: Reposi
         progress(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, kind="deposit")
     )
 
-    stored = repository.get_order(order.id)
+    stored = repository.get_order_details(order.id)
     assert outcome == Recorded()
     assert stored is not None
-    assert stored.status == OrderStatus.SENDING_TOKEN_FROM_VAULT
-    assert [tx.tx_hash for tx in stored.deposit_txs] == ["0x" + "ab" * 32]
+    assert stored.order.status == OrderStatus.SENDING_TOKEN_FROM_VAULT
+    assert [tx.tx_hash for tx in stored.of_kind("deposit")] == ["0x" + "ab" * 32]
 
 
 def test_each_transaction_kind_is_kept_where_it_belongs(repository: Repository) -> None:
     order = a_standalone_order(repository)
-    steps = [
+    steps: list[tuple[OrderStatus, TransactionKind]] = [
         (OrderStatus.SENDING_TOKEN_FROM_VAULT, "deposit"),
         (OrderStatus.RELAY, "relay"),
         (OrderStatus.EXECUTED, "execute"),
@@ -268,22 +275,27 @@ def test_each_transaction_kind_is_kept_where_it_belongs(repository: Repository) 
             == Recorded()
         )
 
-    stored = repository.get_order(order.id)
+    stored = repository.get_order_details(order.id)
     assert stored is not None
-    assert (len(stored.deposit_txs), len(stored.relay_txs), stored.execute_tx is not None) == (1, 1, True)
-    assert stored.filled_at == NOW_MS + 2
+    assert [len(stored.of_kind(kind)) for kind in ("deposit", "relay", "execute")] == [1, 1, 1]
+    assert stored.order.filled_at == NOW_MS + 2
+    assert stored.order.execute_tx_hash == "0x" + "ab" * 32  # the order itself names its execution
 
 
 def test_the_same_status_again_only_adds_its_transaction(repository: Repository) -> None:
     order = a_standalone_order(repository)
     for number in range(2):
         event = progress(
-            order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT, kind="deposit", at_ms=NOW_MS + number
+            order.id,
+            OrderStatus.SENDING_TOKEN_FROM_VAULT,
+            kind="deposit",
+            at_ms=NOW_MS + number,
+            tx_hash=f"0x{number:064x}",
         )
         assert repository.record_order_event(event) == Recorded()
 
-    stored = repository.get_order(order.id)
-    assert stored is not None and len(stored.deposit_txs) == 2
+    stored = repository.get_order_details(order.id)
+    assert stored is not None and len(stored.of_kind("deposit")) == 2
 
 
 def test_a_replayed_event_changes_nothing(repository: Repository) -> None:
@@ -301,8 +313,8 @@ def test_a_move_the_state_machine_forbids_is_illegal_and_burns_no_event_id(repos
     repository.record_order_event(progress(order.id, OrderStatus.EXECUTED))
     backwards = progress(order.id, OrderStatus.RELAY, event_id="evt_backwards")
 
-    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED)
-    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED)  # not a Duplicate
+    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED, True)
+    assert repository.record_order_event(backwards) == Illegal(OrderStatus.EXECUTED, True)  # not a Duplicate
 
 
 def test_a_failure_keeps_its_error_details(repository: Repository) -> None:

@@ -33,12 +33,17 @@ def call(handler: Handler, method: str, path: str) -> dict[str, Any]:
 def test_the_event_file_is_a_wrong_method_on_a_known_path(handler: Handler) -> None:
     result = handler(EVENT, context_for(SPEC))
 
+    body = json.loads(result["body"])
     assert result["statusCode"] == 405
-    assert json.loads(result["body"]) == {
+    assert body == {
         "success": False,
         "message": "Method DELETE is not allowed on /checkout-sessions/5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21",
         "statusCode": 405,
-        "error": {"type": "invalid_request_error", "code": "method_not_allowed"},
+        "error": {
+            "type": "invalid_request_error",
+            "code": "method_not_allowed",
+            "message": body["message"],
+        },
     }
     assert result["headers"]["allow"] == "GET"
     assert result["headers"]["x-request-id"] == EVENT["requestContext"]["requestId"]
@@ -79,7 +84,11 @@ def test_an_unknown_path_is_a_404(handler: Handler, method: str, path: str) -> N
     assert result["statusCode"] == 404
     body = json.loads(result["body"])
     assert body["success"] is False
-    assert body["error"] == {"type": "invalid_request_error", "code": "route_not_found"}
+    assert body["error"] == {
+        "type": "invalid_request_error",
+        "code": "route_not_found",
+        "message": body["message"],
+    }
     assert "allow" not in result["headers"]
 
 

@@ -30,7 +30,11 @@ def test_an_unknown_path_is_the_default_functions_404_envelope(
         "success": False,
         "message": "No route for GET /payments/42",
         "statusCode": 404,
-        "error": {"type": "invalid_request_error", "code": "route_not_found"},
+        "error": {
+            "type": "invalid_request_error",
+            "code": "route_not_found",
+            "message": "No route for GET /payments/42",
+        },
     }
     request_id = response.headers["x-request-id"]
     assert wait_for(lambda: logged_by(stack, "DefaultRouteFunction", request_id), timeout=5)
@@ -41,7 +45,12 @@ def test_a_known_path_with_another_method_is_its_405_envelope(api: httpx.Client,
 
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"
-    assert response.json()["error"] == {"type": "invalid_request_error", "code": "method_not_allowed"}
+    body = response.json()
+    assert body["error"] == {
+        "type": "invalid_request_error",
+        "code": "method_not_allowed",
+        "message": body["message"],
+    }
     assert wait_for(
         lambda: logged_by(stack, "DefaultRouteFunction", response.headers["x-request-id"]), timeout=5
     )

@@ -18,6 +18,8 @@ from tests.builders import ORDER_EVENTS_SECRET, linked_order_body
 from tests.integration.conftest import stored_item, wait_for
 from tests.support import new_session, send_order_event
 
+FINAL_TX = "0x" + "fe" * 32  # the same event, sent twice: the same body
+
 
 def session_status(dynamodb: Any, session_id: str) -> str:
     item = stored_item(dynamodb, f"SESSION#{session_id}", "SESSION")
@@ -64,10 +66,15 @@ def test_replayed_and_out_of_order_events_do_not_move_anything_back(api: httpx.C
     session = new_session(api)
     order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
 
-    assert send_order_event(api, order["id"], "executed", "execute", event_id="evt_final").status_code == 200
-    assert send_order_event(api, order["id"], "executed", "execute", event_id="evt_final").json()[
-        "message"
-    ] == ("Order event already recorded")
+    assert (
+        send_order_event(
+            api, order["id"], "executed", "execute", event_id="evt_final", tx_hash=FINAL_TX
+        ).status_code
+        == 200
+    )
+    assert send_order_event(
+        api, order["id"], "executed", "execute", event_id="evt_final", tx_hash=FINAL_TX
+    ).json()["message"] == ("Order event already recorded")
     assert send_order_event(api, order["id"], "relay").status_code == 409
 
     assert wait_for(lambda: session_status(dynamodb, session["id"]) == "complete")

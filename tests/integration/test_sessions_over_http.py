@@ -129,6 +129,7 @@ def test_unknown_fields_over_http_are_a_400(api: httpx.Client) -> None:
     assert response.json()["error"] == {
         "type": "invalid_request_error",
         "code": "parameter_unknown",
+        "message": "Unknown parameter: line_items",
         "param": "line_items",
     }
 

@@ -131,7 +131,12 @@ def test_create_can_only_put() -> None:
 
 
 def test_get_can_read_and_sync_status_but_never_put_or_delete() -> None:
-    assert policy_actions("GetCheckoutSessionFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    # Query: the order with its transactions, one query of the order's partition (include=order)
+    assert policy_actions("GetCheckoutSessionFunction") == {
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+    }
 
 
 def test_expire_can_read_and_update() -> None:
@@ -148,7 +153,7 @@ def test_create_order_needs_exactly_what_its_transaction_uses() -> None:
 
 def test_get_order_only_reads_orders() -> None:
     assert table_actions_by_key("GetOrderFunction") == {
-        "ORDER#*": {"dynamodb:GetItem"},
+        "ORDER#*": {"dynamodb:Query"},  # the order and its transactions, one query of its partition
         "APIKEY#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
     }
 
@@ -194,7 +199,7 @@ def test_record_order_event_can_read_its_secret_and_write_event_and_order_only()
         "secretsmanager:GetSecretValue",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
-        "dynamodb:GetItem",
+        "dynamodb:Query",
     }
     statements = _function("RecordOrderEventFunction")["Properties"]["Policies"][0]["Statement"]
     secret_statements = [s for s in statements if s["Action"] == "secretsmanager:GetSecretValue"]

@@ -20,7 +20,7 @@ from checkout.domain.access import Caller, Permission
 from checkout.domain.clock import now_ms
 from checkout.domain.orders import OrderService
 from checkout.domain.ports import Recorded
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderRecord, SessionRecord, TransactionKind
 from checkout.domain.sessions import SessionService
 from checkout.domain.status import OrderStatus
 from checkout.requests.orders import CreateOrderRequest
@@ -153,7 +153,7 @@ class Shop:
         session = self.session(**session_body)
         return session, self.order(checkoutSessionId=session.id)
 
-    def report(self, order_id: str, status: OrderStatus, kind: str | None = None) -> None:
+    def report(self, order_id: str, status: OrderStatus, kind: TransactionKind | None = None) -> None:
         outcome = self.store.record_order_event(progress(order_id, status, at_ms=self.clock.now, kind=kind))
         assert outcome == Recorded(), outcome
 

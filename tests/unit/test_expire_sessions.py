@@ -58,7 +58,7 @@ def test_an_awaiting_order_is_expired_with_its_session(
     assert run_job(sessions, store, clock).expired == 1
 
     assert store.sessions[session.id].status == "expired"
-    assert orders.get(order.id, BUYER).status == "expired"
+    assert orders.get(order.id, BUYER).order.status == "expired"
 
 
 def test_a_processing_session_past_its_deadline_stays_processing(
@@ -86,7 +86,7 @@ def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
 
     assert (run.examined, run.expired) == (1, 0)
     assert store.sessions[session.id].status == "open"  # the stream will make it processing
-    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"
+    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
 def test_a_session_linked_after_the_query_is_not_expired_blindly(
@@ -100,7 +100,7 @@ def test_a_session_linked_after_the_query_is_not_expired_blindly(
     stale_view_of_the_index = ExpiryTarget(session.id, session.expires_at, None)  # read before the link
     assert isinstance(sessions.try_expire(stale_view_of_the_index, ExpiryReason.CLOCK), LostRace)
     assert run_job(sessions, store, clock).expired == 1  # the next run sees the order
-    assert orders.get(order.id, BUYER).status == "expired"
+    assert orders.get(order.id, BUYER).order.status == "expired"
 
 
 def test_pages_through_every_due_session(

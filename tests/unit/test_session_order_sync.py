@@ -83,7 +83,7 @@ def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
     expired = sessions.expire(session.id, MERCHANT)
 
     assert expired.status == "expired"
-    assert orders.get(order.id, BUYER).status == "expired"
+    assert orders.get(order.id, BUYER).order.status == "expired"
 
 
 def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
@@ -98,7 +98,7 @@ def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
 
     assert record.status == "expired"
     assert linked is not None
-    assert linked.status == "expired"
+    assert linked.order.status == "expired"
 
 
 def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
@@ -114,7 +114,7 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
         sessions.expire(session.id, MERCHANT)
 
     assert store.sessions[session.id].status == "open"
-    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"
+    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
 def test_expire_after_the_deadline_with_the_payment_received_says_so(
@@ -129,4 +129,4 @@ def test_expire_after_the_deadline_with_the_payment_received_says_so(
 
     with pytest.raises(PaymentInProgress):
         sessions.expire(session.id, MERCHANT)
-    assert orders.get(order.id, BUYER).status == "sending_token_from_vault"
+    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"

@@ -94,8 +94,15 @@ def test_order_statuses_after_deposit_never_return_to_awaiting() -> None:
         (Order.EXPIRED, Order.SENDING_TOKEN_FROM_VAULT, False),
     ],
 )
-def test_order_transitions(source: OrderStatus, target: OrderStatus, allowed: bool) -> None:
-    assert order_transition_allowed(source, target) is allowed
+def test_order_transitions_once_a_deposit_arrived(
+    source: OrderStatus, target: OrderStatus, allowed: bool
+) -> None:
+    assert order_transition_allowed(source, target, deposit_received=True) is allowed
+
+
+@pytest.mark.parametrize("source", [Order.FAILURE, Order.EXPIRED])
+def test_no_refund_without_a_deposit(source: OrderStatus) -> None:
+    assert not order_transition_allowed(source, Order.REFUNDING, deposit_received=False)
 
 
 def _apply_session(status: SessionStatus, target: SessionStatus) -> SessionStatus:
@@ -140,7 +147,7 @@ def test_an_order_never_leaves_a_final_status(reports: list[OrderStatus]) -> Non
     status = Order.SCANNING_DEPOSIT_TRANSACTION
     for report in reports:
         before = status
-        if order_transition_allowed(status, report):
+        if order_transition_allowed(status, report, deposit_received=True):
             status = report
         if before in (Order.EXECUTED, Order.REFUNDED):
             assert status == before

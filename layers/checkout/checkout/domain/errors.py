@@ -72,6 +72,14 @@ class IllegalOrderTransition(CheckoutError):
     """The order's state machine does not allow the reported status change."""
 
 
+class EventIdReused(CheckoutError):
+    """An event id already recorded with a different body (DESIGN 5): never a silent drop."""
+
+
 # --- infrastructure --------------------------------------------------------------------------
 class StorageUnavailable(CheckoutError):
     """The store throttled or was unreachable; the caller may retry."""
+
+
+class StorageRefused(CheckoutError):
+    """The store refused the write for good (a size or shape limit): a retry would fail the same way."""

@@ -19,7 +19,7 @@ from checkout.domain.ids import is_uuid4, new_id
 from checkout.domain.onramp import OnrampUnavailable, coinbase_one_click_buy_url
 from checkout.domain.payment_config import check_order_pays
 from checkout.domain.ports import AlreadyLinked, Linked, Missing, NotLinkable, Repository
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 from checkout.requests.orders import CreateOrderRequest
 
@@ -37,16 +37,18 @@ class OrderService:
     def create(self, request: CreateOrderRequest, caller: Caller) -> OrderRecord:
         """A linked order is the buyer's commitment and needs no key (the session id is the
         capability); a standalone order is the merchant's own and needs `write`."""
-        if request.checkout_session_id is None:
+        session_id = request.session_to_link
+        if session_id is None:
             merchant_id = caller.acting_merchant(Permission.WRITE)
             order = self._new_order(new_id(), request, merchant_id, session=None)
             self.repository.put_order(order)
             return order
-        return self._create_linked(request, request.checkout_session_id, caller)
+        return self._create_linked(request, session_id, caller)
 
-    def get(self, order_id: str, caller: Caller) -> OrderRecord:
-        order = self.repository.get_order(order_id.lower()) if is_uuid4(order_id) else None
-        if order is None or not caller.sees(order.merchant_id):
+    def get(self, order_id: str, caller: Caller) -> OrderDetails:
+        """The order with its transactions."""
+        order = self.repository.get_order_details(order_id.lower()) if is_uuid4(order_id) else None
+        if order is None or not caller.sees(order.order.merchant_id):
             raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
         return order
 
@@ -82,10 +84,13 @@ class OrderService:
         address = deposit_address(order_id, contract.factory_address, contract.init_code_hash)
         onramp_metadata, buy_url = None, None
         if request.onramp is not None:
+            # The buyer comes back to the SDK's page when it names one, else to the session's success_url.
+            redirect = request.onramp.redirect_url or (session.success_url if session else None)
             onramp_metadata = {
                 "vendor": request.onramp.vendor,
                 "paymentMethod": request.onramp.payment_method,
                 "country": request.onramp.country,
+                "redirectUrl": redirect,
             }
             try:
                 buy_url = coinbase_one_click_buy_url(
@@ -95,7 +100,7 @@ class OrderService:
                     amount_base_units=request.src_amount,
                     payment_method=request.onramp.payment_method,
                     country=request.onramp.country,
-                    redirect_url=session.success_url if session else None,
+                    redirect_url=redirect,
                 )
             except OnrampUnavailable as unavailable:
                 raise InvalidParameter(str(unavailable), param="onramp") from None
@@ -122,6 +127,8 @@ class OrderService:
             creator_address=request.creator_address,
             partner_id=request.partner_id,
             client_reference_id=request.client_reference_id,
+            callback_metadata=request.callback_metadata,
+            fee_on_top=request.fee_on_top,
             created_at=now,
             updated_at=now,
             expired_at=deadline,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
-from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
+from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 
@@ -39,15 +39,18 @@ class ExpiryReason(Enum):
 @dataclass(frozen=True)
 class OrderProgress:
     """A payment-watcher event, ready to apply: move the order to `status` if its state machine
-    allows it from where it is, record `transaction`, and remember `event_id` so a replay is a no-op."""
+    allows it from where it is, record `transaction`, and remember `event_id` (with the body's
+    `fingerprint`) so that a replay is a no-op and the same id with another body is refused."""
 
     event_id: str
+    fingerprint: str  # of the event's canonical body
     order_id: str
     status: OrderStatus
     allowed_from: frozenset[OrderStatus]
+    allowed_from_after_deposit: frozenset[OrderStatus]  # only if the order has received a deposit
     transaction: Transaction | None
-    transaction_kind: str | None  # deposit | relay | execute | refund
-    error_details: dict[str, Any] | None
+    reports_deposit: bool  # this event itself says a deposit arrived (marks the order as having one)
+    error_details: str | dict[str, Any] | None
     received_at: int
 
 
@@ -145,17 +148,24 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """An event with this id was recorded before; nothing changed."""
+    """This very event (same id, same body) was recorded before; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Reused:
+    """An event with this id but another body was recorded before; nothing changed."""
 
 
 @dataclass(frozen=True)
 class Illegal:
-    """The order's state machine does not allow the move from `current_status`."""
+    """The order's state machine does not allow the move from `current_status` (with or without the
+    deposit it has received)."""
 
     current_status: OrderStatus
+    deposit_received: bool
 
 
-EventOutcome = Recorded | Duplicate | Illegal | Missing
+EventOutcome = Recorded | Duplicate | Reused | Illegal | Missing
 
 
 @dataclass(frozen=True)
@@ -171,13 +181,21 @@ class DueSession:
 
 
 # --- the port ------------------------------------------------------------------------------------
+MAX_TRANSACTIONS_LISTED = 1000  # per read: bounds a response however many dust deposits arrive
+
+
 class Repository(Protocol):
     def put_session(self, session: SessionRecord) -> None:
         """Stores a new `open` session (its id is fresh: an existing one is a bug, not an outcome)."""
 
     def get_session(self, session_id: str) -> SessionRecord | None: ...
 
-    def get_order(self, order_id: str) -> OrderRecord | None: ...
+    def get_order(self, order_id: str) -> OrderRecord | None:
+        """The order alone (its status, deadlines): one read of one item."""
+
+    def get_order_details(self, order_id: str) -> OrderDetails | None:
+        """The order with its transactions, read together (one query), at most
+        `MAX_TRANSACTIONS_LISTED` of them: executions, refunds and relays before deposits."""
 
     def put_order(self, order: OrderRecord) -> None:
         """Stores a new standalone order."""
@@ -202,7 +220,9 @@ class Repository(Protocol):
         """Moves the session to `target` if that lies ahead of where it is (DESIGN 3), noting why it
         expired (`cause`) and the order's executing transaction (`tx_hash`) when known."""
 
-    def record_order_event(self, progress: OrderProgress) -> EventOutcome: ...
+    def record_order_event(self, progress: OrderProgress) -> EventOutcome:
+        """Records the event id and fingerprint, moves the order and records its transaction, all
+        or nothing; a transaction reported again keeps its first report's time."""
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         """Pages of `open` sessions with `expires_at <= now_s`, read lazily (one query per page)."""

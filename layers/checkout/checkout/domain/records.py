@@ -6,7 +6,7 @@ never appear here; every timestamp is epoch milliseconds except a session's `exp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,12 +55,27 @@ class SessionRecord(Record):
         return now_ms // 1000 >= self.expires_at
 
 
-class Transaction(Record):
-    """A chain transaction reported by the payment watcher."""
+TransactionKind = Literal["deposit", "relay", "execute", "refund"]
+TransactionStatus = Literal["success", "failed"]
 
+
+class Transaction(Record):
+    """A chain transaction reported by the payment watcher for an order. Each is stored on its own,
+    never inside the order, so no number of them can grow the order (DESIGN 13)."""
+
+    order_id: str
+    kind: TransactionKind
     chain_id: int
     tx_hash: str
-    created_at: int
+    amount: str | None = None  # base units, as a decimal integer string
+    from_address: str | None = None
+    status: TransactionStatus | None = None
+    created_at: int  # when first reported
+
+    @property
+    def is_received_deposit(self) -> bool:
+        """Money arrived: a deposit not reported as failed."""
+        return self.kind == "deposit" and self.status != "failed"
 
 
 class OrderRecord(Record):
@@ -81,18 +96,35 @@ class OrderRecord(Record):
     one_click_buy_url: str | None = None
     checkout_session_id: str | None = None
     session_expires_at: int | None = None  # epoch s: lets the stream sync set the session's retention
-    error_details: dict[str, Any] | None = None
+    error_details: str | dict[str, Any] | None = None  # the watcher's text, or its free-form object
     creator_address: str | None = None
     partner_id: str | None = None
     client_reference_id: str | None = None
+    callback_metadata: dict[str, Any] | None = None  # the SDK's, kept as sent
+    fee_on_top: bool | None = None  # the SDK's, kept as sent
     created_at: int
     updated_at: int
     expired_at: int  # the deposit deadline
     filled_at: int | None = None
-    deposit_txs: list[Transaction] = Field(default_factory=list)
-    relay_txs: list[Transaction] = Field(default_factory=list)
-    execute_tx: Transaction | None = None
-    refund_txs: list[Transaction] = Field(default_factory=list)
+    received_deposit_at: int | None = None  # the first deposit (or post-deposit status) reported
+    execute_tx_hash: str | None = None  # the executing transaction, once reported
+
+
+class OrderDetails(Record):
+    """An order with the transactions recorded for it, read together."""
+
+    order: OrderRecord
+    transactions: tuple[Transaction, ...] = ()
+
+    def of_kind(self, kind: TransactionKind) -> list[Transaction]:
+        """That kind's transactions, oldest first."""
+        return sorted(
+            (tx for tx in self.transactions if tx.kind == kind), key=lambda tx: (tx.created_at, tx.tx_hash)
+        )
+
+    def latest(self, kind: TransactionKind) -> Transaction | None:
+        found = self.of_kind(kind)
+        return found[-1] if found else None
 
 
 class ApiKeyRecord(Record):

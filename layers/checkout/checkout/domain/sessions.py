@@ -22,7 +22,7 @@ from checkout.domain.ports import (
     Repository,
     Unmoved,
 )
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.redirects import resolve_redirect_url
 from checkout.domain.status import (
     FINAL_SESSION_STATUSES,
@@ -70,21 +70,28 @@ class SessionService:
 
     def get(
         self, session_id: str, caller: Caller, *, include_order: bool = True
-    ) -> tuple[SessionRecord, OrderRecord | None]:
+    ) -> tuple[SessionRecord, OrderDetails | None]:
         """The session with its status synced from its order and the clock (stored if changed),
-        and its linked order when `include_order` (else None).
+        and its linked order with its transactions when `include_order` (else None).
 
-        A final session cannot be moved by its order, so its order is read only when asked for."""
+        A final session cannot be moved by its order, so its order is read only when asked for; and
+        its transactions only when the order is shown."""
         session = self.load(session_id, caller.merchant_id)
-        needs_order = include_order or session.status not in FINAL_SESSION_STATUSES
-        order = self._order(session.order_id) if needs_order else None
+        details = self._details(session.order_id) if include_order else None
+        if details is not None:
+            order: OrderRecord | None = details.order
+        elif not include_order and session.status not in FINAL_SESSION_STATUSES:
+            order = self._order(session.order_id)
+        else:
+            order = None
         if order is not None:
             session = self.follow(session, order)
         if session.status == SessionStatus.OPEN and session.is_past_deadline(self.clock()):
             session = self._expire_by_clock(session)
-            if include_order and order is not None and session.status == SessionStatus.EXPIRED:
-                order = self._order(order.id)  # expired with the session (by us or a racer), in one write
-        return session, order if include_order else None
+            if details is not None and session.status == SessionStatus.EXPIRED:
+                # expired with the session (by us or a racer), in one write
+                details = self._details(details.order.id)
+        return session, details
 
     def _expire_by_clock(self, session: SessionRecord) -> SessionRecord:
         match self.try_expire(session, ExpiryReason.CLOCK):
@@ -102,7 +109,7 @@ class SessionService:
         target = session_status_for_order(order.status)
         if not session_reachable(session.status, target):
             return session
-        tx_hash = order.execute_tx.tx_hash if order.execute_tx else None
+        tx_hash = order.execute_tx_hash
         cause = expiry_cause_for_order(order.status)
         match self.repository.follow_order(
             session.id, target, session.expires_at, self.clock(), cause, tx_hash
@@ -156,6 +163,9 @@ class SessionService:
 
     def _order(self, order_id: str | None) -> OrderRecord | None:
         return self.repository.get_order(order_id) if order_id else None
+
+    def _details(self, order_id: str | None) -> OrderDetails | None:
+        return self.repository.get_order_details(order_id) if order_id else None
 
 
 def _expired(session: SessionRecord, at_ms: int, cause: ExpiryCause) -> SessionRecord:

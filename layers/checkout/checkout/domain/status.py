@@ -101,6 +101,8 @@ _PROGRESS = (
 )
 _IN_FLIGHT = frozenset(_PROGRESS[:-1])  # deposit received, not yet executed
 FINAL_ORDER_STATUSES = frozenset({OrderStatus.EXECUTED, OrderStatus.REFUNDED})
+# Reaching one of these says the deposit arrived, whether or not its transaction was reported.
+POST_DEPOSIT_STATUSES = frozenset(_PROGRESS)
 
 
 def _order_sources(target: OrderStatus) -> frozenset[OrderStatus]:
@@ -114,24 +116,39 @@ def _order_sources(target: OrderStatus) -> frozenset[OrderStatus]:
         # Any non-final status: a refund can fail too (and then be retried from `failure`).
         return AWAITING_DEPOSIT | _IN_FLIGHT | frozenset({OrderStatus.REFUNDING})
     if target == OrderStatus.REFUNDING:
-        # After a deposit (failure included), or a late deposit on an expired order: the
-        # buyer's money must find its way back.
-        return _IN_FLIGHT | frozenset({OrderStatus.FAILURE, OrderStatus.EXPIRED})
+        # Any status after a deposit; `failure` and `expired` only with a deposit received (see
+        # `order_sources_after_deposit`): no deposit, nothing to refund.
+        return _IN_FLIGHT
     if target == OrderStatus.REFUNDED:
         return frozenset({OrderStatus.REFUNDING})
     raise AssertionError(f"unhandled order status {target}")
 
 
 _ORDER_SOURCES = {target: _order_sources(target) for target in OrderStatus}
+# A failed payment (`failure`) or a late deposit on an `expired` order is refunded: only once the
+# order knows a deposit was received (DESIGN 3). The write states it as a condition on the order.
+_ORDER_SOURCES_AFTER_DEPOSIT = {
+    target: frozenset({OrderStatus.FAILURE, OrderStatus.EXPIRED})
+    if target == OrderStatus.REFUNDING
+    else frozenset()
+    for target in OrderStatus
+}
 
 
 def order_sources_for(target: OrderStatus) -> frozenset[OrderStatus]:
-    """The statuses an order may be in for a write that moves it to `target`."""
+    """The statuses an order may be in for a write that moves it to `target`, whatever it received."""
     return _ORDER_SOURCES[target]
 
 
-def order_transition_allowed(source: OrderStatus, target: OrderStatus) -> bool:
-    return source in _ORDER_SOURCES[target]
+def order_sources_after_deposit(target: OrderStatus) -> frozenset[OrderStatus]:
+    """Further statuses it may leave for `target`, but only if a deposit was received."""
+    return _ORDER_SOURCES_AFTER_DEPOSIT[target]
+
+
+def order_transition_allowed(source: OrderStatus, target: OrderStatus, *, deposit_received: bool) -> bool:
+    return source in _ORDER_SOURCES[target] or (
+        deposit_received and source in _ORDER_SOURCES_AFTER_DEPOSIT[target]
+    )
 
 
 # --- why a session expired, and the platform surface's view of a status ---------------------------

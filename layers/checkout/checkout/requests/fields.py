@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, ValidationInfo
 
+from checkout.domain.free_form import NotStorable, storable
 from checkout.domain.ids import is_uuid4
-from checkout.requests.parsing import problem, settings_from
+from checkout.requests.parsing import problem, problem_at, settings_from
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
 
@@ -39,3 +40,29 @@ Uuid = Annotated[str, AfterValidator(_uuid)]
 
 ChainId = Annotated[int, AfterValidator(_supported_chain)]
 """A chain id from the configured list of supported chains."""
+
+
+def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return storable(value)
+    except NotStorable as refused:
+        raise problem_at(refused.path, refused.text) from None
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable_json)]
+"""A free-form JSON object kept exactly as sent (numbers as decimals), within what the store can
+hold (`checkout.domain.free_form`); anything else is a 400 naming the path inside the field."""
+
+
+def _text_or_storable_json(value: Any) -> str | dict[str, Any]:
+    # One validator rather than a `str | JsonObject` union, whose errors would name the union's
+    # branches (`errorDetails.str`) instead of the path inside the object.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _storable_json(value)
+    raise problem("must be a string or an object")
+
+
+TextOrJsonObject = Annotated[Any, AfterValidator(_text_or_storable_json)]
+"""A message, or a free-form JSON object under `JsonObject`'s rule."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
-from checkout.requests.fields import ChainId, Identifier, Uuid
+from checkout.requests.addresses import EvmAddress, TokenAmount
+from checkout.requests.fields import ChainId, Identifier, TextOrJsonObject, Uuid
 from checkout.requests.parsing import problem
 
 _TX_HASH = re.compile(r"0x[0-9a-fA-F]{64}", re.ASCII)
@@ -21,6 +22,10 @@ class EventTransaction(BaseModel):
     kind: Literal["deposit", "relay", "execute", "refund"]
     chain_id: ChainId
     tx_hash: str
+    # The SDK's transaction fields (DESIGN 13), each optional.
+    amount: TokenAmount | None = None
+    from_address: EvmAddress | None = Field(default=None, alias="from")
+    status: Literal["success", "failed"] | None = None
 
     @field_validator("tx_hash")
     @classmethod
@@ -37,7 +42,7 @@ class OrderEventRequest(BaseModel):
     order_id: Uuid
     status: OrderStatus
     transaction: EventTransaction | None = None
-    error_details: dict[str, Any] | None = None
+    error_details: TextOrJsonObject | None = None  # a message, or the watcher's free-form object
 
     @field_validator("status", mode="before")
     @classmethod

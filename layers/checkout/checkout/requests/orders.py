@@ -7,45 +7,61 @@ keccak implementation the address checks need.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
-from checkout.domain.addresses import address_problem, to_checksum_address
 from checkout.domain.countries import ISO_3166_ALPHA_2
-from checkout.requests.fields import ChainId, Identifier, Uuid
-from checkout.requests.parsing import problem
+from checkout.domain.ids import is_uuid4
+from checkout.requests.addresses import DECIMAL_INTEGER, MAX_AMOUNT, EvmAddress
+from checkout.requests.fields import ChainId, Identifier, JsonObject, Uuid
+from checkout.requests.parsing import problem, problem_at
+from checkout.requests.sessions import redirect_url
 
-DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
-MAX_AMOUNT = 2**256
+CALLBACK_SESSION_KEY = "checkoutSessionId"  # how the SDK's checkout component links its orders
+
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 _PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
 
 
-def _evm_address(value: str) -> str:
-    if reason := address_problem(value):
-        raise problem(reason)
-    return to_checksum_address(value)
-
-
-EvmAddress = Annotated[str, AfterValidator(_evm_address)]
-"""An EVM address, returned EIP-55 checksummed (a mixed-case one must already be)."""
-
-
 class OnrampRequest(BaseModel):
+    """As the SDK sends it (`paymentMethod`, `redirectUrl`) or as the seed did (`payment_method`)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     vendor: str
-    payment_method: str
+    payment_method: str = Field(validation_alias=AliasChoices("paymentMethod", "payment_method"))
     country: str
+    redirect_url: str | None = Field(default=None, validation_alias="redirectUrl")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_spelling(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "paymentMethod" in data and "payment_method" in data:
+            raise problem("must give paymentMethod or payment_method, not both")
+        return data
 
     @field_validator("vendor")
     @classmethod
     def _known_vendor(cls, value: str) -> str:
         if value not in SUPPORTED_ONRAMP_VENDORS:
-            raise ValueError("unsupported onramp vendor")
+            raise problem(f"must be one of: {', '.join(sorted(SUPPORTED_ONRAMP_VENDORS))}")
         return value
+
+    @field_validator("redirect_url")
+    @classmethod
+    def _acceptable_redirect(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # The same rules as a session's success_url; used as given (no session id templating).
+        return None if value is None else redirect_url(value, info, templated=False)
 
     @field_validator("payment_method")
     @classmethod
@@ -74,19 +90,45 @@ class CreateOrderRequest(BaseModel):
     dst_token_address: EvmAddress
     src_amount: str
     type: Literal["swap", "custom"]
-    payload: dict[str, Any] | None = None
-    metadata: dict[str, Any] | None = None
+    payload: JsonObject | None = None
+    metadata: JsonObject | None = None
     checkout_session_id: Uuid | None = None
     onramp: OnrampRequest | None = None
     creator_address: EvmAddress | None = None
     partner_id: Identifier | None = None
     client_reference_id: Identifier | None = None
+    # What the published SDK adds (DESIGN 13). After `checkout_session_id`: its check reads it.
+    callback_metadata: JsonObject | None = None
+    fee_on_top: bool | None = None
+
+    @property
+    def session_to_link(self) -> str | None:
+        """`checkoutSessionId`, or the one in `callbackMetadata` (they agree when both are given)."""
+        if self.checkout_session_id is not None:
+            return self.checkout_session_id
+        linked = (self.callback_metadata or {}).get(CALLBACK_SESSION_KEY)
+        return linked.lower() if isinstance(linked, str) else None
 
     @field_validator("src_amount")
     @classmethod
     def _amount(cls, value: str) -> str:
         if not DECIMAL_INTEGER.fullmatch(value) or not 0 < int(value) < MAX_AMOUNT:
             raise problem("must be a decimal integer string greater than 0 and less than 2^256")
+        return value
+
+    @field_validator("callback_metadata")
+    @classmethod
+    def _links_like_checkout_session_id(
+        cls, value: dict[str, Any] | None, info: ValidationInfo
+    ) -> dict[str, Any] | None:
+        linked = (value or {}).get(CALLBACK_SESSION_KEY)
+        if linked is None:
+            return value
+        if not isinstance(linked, str) or not is_uuid4(linked):
+            raise problem_at(CALLBACK_SESSION_KEY, "must be a UUID")
+        given = info.data.get("checkout_session_id")
+        if given is not None and given != linked.lower():
+            raise problem_at(CALLBACK_SESSION_KEY, "must be the same session as checkoutSessionId")
         return value
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 FIELD_PROBLEM = "field_problem"
 UNSUPPORTED = "parameter_unsupported"
+FIELD_PROBLEM_AT = "field_problem_at"  # inside a free-form value: the message names the inner path
 _TYPE_NAMES = {
     "int_type": "an integer",
     "int_from_float": "an integer",
@@ -52,6 +53,11 @@ def problem_with(param: str, text: str) -> PydanticCustomError:
 def unsupported(text: str) -> PydanticCustomError:
     """A field the contract names but this service does not offer: `unsupported("is not supported")`."""
     return PydanticCustomError(UNSUPPORTED, text)
+
+
+def problem_at(path: str, text: str) -> PydanticCustomError:
+    """A failure at `path` inside the field's value: `problem_at("items.0", "must be …")`."""
+    return PydanticCustomError(FIELD_PROBLEM_AT, "{text}", {"path": path, "text": text})
 
 
 def parse_model(model: type[ModelT], data: Mapping[str, Any], settings: Settings) -> ModelT:
@@ -81,6 +87,10 @@ def _domain_error(error: ErrorDetails) -> CheckoutError:
         return InvalidParameter(f"{param} {error['msg']}", param=param)
     if kind == UNSUPPORTED:
         return UnsupportedParameter(f"{param} {error['msg']}", param=param)
+    if kind == FIELD_PROBLEM_AT:
+        context = error.get("ctx", {})
+        inner = f"{param}.{context['path']}" if context.get("path") else param
+        return InvalidParameter(f"{inner} {context['text']}", param=inner)
     if kind == "extra_forbidden":
         return UnknownParameter(f"Unknown parameter: {param}", param=param)
     if kind == "missing":

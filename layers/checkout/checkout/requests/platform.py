@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from checkout.domain.listing import MAX_LIMIT, ListQuery
 from checkout.domain.records import Customer, PaymentConfig
 from checkout.domain.status import PlatformStatus
-from checkout.requests.evm import EvmAddress, TokenAmount
+from checkout.requests.addresses import EvmAddress, PositiveTokenAmount
 from checkout.requests.fields import ChainId
 from checkout.requests.parsing import problem, problem_with, unsupported
 from checkout.requests.sessions import CreateSessionRequest
@@ -41,7 +41,7 @@ Unsupported = Annotated[object, AfterValidator(_never)]
 class CreatePlatformSessionRequest(CreateSessionRequest):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    amount: TokenAmount | None = None
+    amount: PositiveTokenAmount | None = None
     token_address: EvmAddress | None = None
     chain_id: ChainId | None = None
     recipient_address: EvmAddress | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from checkout.domain.records import Customer, PaymentConfig
-from checkout.domain.redirects import redirect_url_problem
+from checkout.domain.redirects import RedirectUrlRefused, checked_redirect_url
 from checkout.requests.fields import Identifier
 from checkout.requests.parsing import problem, settings_from
 
@@ -23,6 +23,14 @@ def check_metadata(value: dict[str, str]) -> dict[str, str]:
         if len(item) > MAX_METADATA_VALUE_LENGTH:
             raise problem(f"values must be at most {MAX_METADATA_VALUE_LENGTH} characters")
     return value
+
+
+def redirect_url(value: str, info: ValidationInfo, *, templated: bool = True) -> str:
+    """The URL in the form it is stored in (a browser's view of its host), or the field's 400."""
+    try:
+        return checked_redirect_url(value, settings_from(info).allowed_redirect_hosts, templated=templated)
+    except RedirectUrlRefused as refused:
+        raise problem(str(refused)) from None
 
 
 class CreateSessionRequest(BaseModel):
@@ -45,11 +53,7 @@ class CreateSessionRequest(BaseModel):
     @field_validator("success_url", "cancel_url")
     @classmethod
     def _acceptable_redirect(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None and (
-            reason := redirect_url_problem(value, settings_from(info).allowed_redirect_hosts)
-        ):
-            raise problem(reason)
-        return value
+        return None if value is None else redirect_url(value, info)
 
     @field_validator("metadata")
     @classmethod

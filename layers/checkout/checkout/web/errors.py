@@ -85,6 +85,7 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     errors.PaymentInProgress: HttpError(400, INVALID, "payment_in_progress"),
     errors.OrderNotFound: HttpError(404, INVALID, "resource_missing"),
     errors.IllegalOrderTransition: HttpError(409, "conflict_error", "illegal_transition"),
+    errors.EventIdReused: HttpError(409, "conflict_error", "event_id_reused"),
     InvalidSignature: HttpError(401, "authentication_error", "invalid_signature"),
     errors.AuthenticationRequired: HttpError(401, "authentication_error", "api_key_required"),
     InvalidApiKey: HttpError(401, "authentication_error", "invalid_api_key"),
@@ -93,6 +94,7 @@ _BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
     IdempotencyKeyReused: HttpError(400, IDEMPOTENCY, "idempotency_key_reused"),
     IdempotencyKeyInProgress: HttpError(409, IDEMPOTENCY, "idempotency_key_in_progress"),
     errors.StorageUnavailable: HttpError(503, "api_error", "service_unavailable"),
+    errors.StorageRefused: HttpError(400, INVALID, "storage_limit_exceeded"),
 }
 
 

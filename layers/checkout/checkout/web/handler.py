@@ -7,7 +7,6 @@ function.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,14 +15,14 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from checkout.config import get_settings
 from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
+from checkout.domain.json_text import dumps
 from checkout.observability import logger, metrics
 from checkout.web.auth import authenticate
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, MethodNotAllowed, http_error_for
@@ -32,7 +31,6 @@ from checkout.web.request import ApiRequest
 from checkout.web.surfaces import PUBLIC, Surface
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def _error_headers(exc: Exception) -> dict[str, str]:
 
 
 def _json(body: Any) -> str:
-    return json.dumps(body, separators=(",", ":"))
+    return dumps(body)  # exact numbers: decimals from free-form JSON are written as they came
 
 
 def http_handler(
@@ -105,7 +103,9 @@ def http_handler(
         try:
             authorization = request.headers.get("authorization")
             caller = (
-                authenticate(authorization, stand_in=surface.anonymous_merchant_calls)
+                authenticate(
+                    authorization, stand_in=surface.anonymous_merchant_calls, buyer_call=needs is None
+                )
                 if api_keys
                 else Caller.anonymous()
             )
@@ -136,7 +136,14 @@ def http_handler(
             result.body, status_code=result.status, media_type="application/json", headers=headers
         )
 
-    asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=_ALL_METHODS)]), lifespan="off")
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # No router: API Gateway already routed the request, and a route pattern does not match
+        # every path (`/{path:path}` stops at a decoded newline, `%0A`), leaving Starlette to
+        # answer a plain-text 404. Every request reaches `route`, which answers in the envelope.
+        response = await route(Request(scope, receive))
+        await response(scope, receive, send)
+
+    asgi = Mangum(app, lifespan="off")
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics

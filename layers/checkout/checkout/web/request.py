@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from checkout.config import get_settings
 from checkout.domain.access import Caller
 from checkout.domain.errors import InvalidParameter
+from checkout.domain.free_form import has_lone_surrogate
 from checkout.requests.parsing import parse_model
 from checkout.web.errors import BodyNotObject, BodyTooLarge, MalformedJson, UnsupportedMediaType
 
@@ -47,11 +49,19 @@ class ApiRequest:
         if media_type != "application/json" and not media_type.endswith("+json"):
             raise UnsupportedMediaType("Content-Type must be application/json")
         try:
-            data = json.loads(self.body, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+            # Decimal, not float: a free-form number is kept exactly as sent (`12.5`, 38 digits),
+            # and `1e400` stays a finite value that the field's rule can refuse by name.
+            data = json.loads(
+                self.body,
+                object_pairs_hook=_no_duplicate_keys,
+                parse_constant=_no_constants,
+                parse_float=Decimal,
+            )
         except (ValueError, RecursionError):
             raise MalformedJson("Request body is not valid JSON") from None
         if not isinstance(data, dict):
             raise BodyNotObject("Request body must be a JSON object")
+        _refuse_lone_surrogates(data)
         return data
 
     def only_query(self, allowed: dict[str, frozenset[str]]) -> None:
@@ -63,6 +73,25 @@ class ApiRequest:
                 raise InvalidParameter(
                     f"{name} must be one of: {', '.join(sorted(allowed[name]))}", param=name
                 )
+
+
+def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
+    """A `\\ud800`-style escape without its pair decodes to a string no UTF-8 (so no store, log or
+    client) can carry: refused alike in keys, values and URLs, naming where, before any rule runs."""
+    pending: list[tuple[str, Any]] = [("", body)]
+    while pending:  # iterative: bodies may nest as deep as the JSON parser allows
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if has_lone_surrogate(value):
+                raise InvalidParameter(f"{path} must not contain a lone surrogate", param=path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if has_lone_surrogate(key):
+                    where = path or "body"
+                    raise InvalidParameter(f"{where} must not have a key with a lone surrogate", param=where)
+                pending.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            pending += [(f"{path}.{index}", item) for index, item in enumerate(value)]
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

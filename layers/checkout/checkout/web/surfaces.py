@@ -28,7 +28,8 @@ def _envelope(message: str, data: Any) -> dict[str, Any]:
 def _envelope_error(
     status: int, message: str, error_type: str, code: str, param: str | None
 ) -> dict[str, Any]:
-    error: dict[str, str] = {"type": error_type, "code": code}
+    # `error.message` repeats the top-level text: the SDK reads it from either place (DESIGN 2, 13).
+    error: dict[str, str] = {"type": error_type, "code": code, "message": message}
     if param is not None:
         error["param"] = param
     return {"success": False, "message": message, "statusCode": status, "error": error}

@@ -1,18 +1,21 @@
 """The public surface's wire objects (DESIGN 2), built from the records by field name.
 
 Sessions are snake_case with ISO-8601 timestamps; orders camelCase (an alias generator derives
-each wire name) with epoch-millisecond timestamps.
+each wire name) with epoch-millisecond timestamps. Orders are dumped in Python mode: their
+free-form values keep `Decimal` numbers, which the handler writes as exact JSON numbers (pydantic's
+JSON mode would turn them into strings).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.clock import iso_from_ms
-from checkout.domain.records import OrderRecord, SessionRecord
+from checkout.domain.json_text import canonical
+from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import OrderStatus, SessionStatus
 
 IsoFromMs = Annotated[int, PlainSerializer(iso_from_ms, return_type=str)]
@@ -42,9 +45,38 @@ class SessionView(_View):
 
 
 class TransactionView(_CamelView):
-    chain_id: int
+    """The SDK's transaction shape, one for every kind: `{orderId, chain, txHash, amount, from,
+    status, createdAt}`, with null for what the watcher did not report."""
+
+    order_id: str
+    chain: int
     tx_hash: str
+    amount: str | None
+    from_address: str | None = Field(serialization_alias="from")
+    status: str | None
     created_at: int
+
+    @classmethod
+    def of(cls, tx: Transaction) -> TransactionView:
+        return cls(
+            order_id=tx.order_id,
+            chain=tx.chain_id,
+            tx_hash=tx.tx_hash,
+            amount=tx.amount,
+            from_address=tx.from_address,
+            status=tx.status,
+            created_at=tx.created_at,
+        )
+
+
+def _error_details_text(details: str | dict[str, Any] | None) -> str | None:
+    """The SDK reads `errorDetails` as a string: the watcher's text, or its object as JSON text."""
+    return details if details is None or isinstance(details, str) else canonical(details)
+
+
+ErrorDetailsText = Annotated[
+    str | dict[str, Any] | None, PlainSerializer(_error_details_text, return_type=str | None)
+]
 
 
 class OrderView(_CamelView):
@@ -63,39 +95,43 @@ class OrderView(_CamelView):
     onramp_metadata: dict[str, Any] | None
     one_click_buy_url: str | None
     checkout_session_id: str | None
-    error_details: dict[str, Any] | None
+    error_details: ErrorDetailsText
     creator_address: str | None
     partner_id: str | None
     client_reference_id: str | None
+    callback_metadata: dict[str, Any] | None
+    fee_on_top: bool | None
     created_at: int
     expired_at: int
     filled_at: int | None
+    received_deposit_at: int | None
 
 
 class OrderDetailsView(_CamelView):
-    """`GET /orders/{id}` data, also embedded as a session's `order` with `include=order`."""
+    """`GET /orders/{id}` data, also embedded as a session's `order` with `include=order`, and the
+    answer to an order event."""
 
     order: OrderView
     deposit_txs: list[TransactionView]
     relay_txs: list[TransactionView]
     execute_tx: TransactionView | None
     refund_txs: list[TransactionView]
+    points: None = None  # the SDK reads it; this service awards none
 
     @classmethod
-    def of(cls, order: OrderRecord) -> OrderDetailsView:
-        return cls.model_validate(
-            {
-                "order": order,
-                "deposit_txs": order.deposit_txs,
-                "relay_txs": order.relay_txs,
-                "execute_tx": order.execute_tx,
-                "refund_txs": order.refund_txs,
-            }
+    def of(cls, details: OrderDetails) -> OrderDetailsView:
+        execute = details.latest("execute")
+        return cls(
+            order=OrderView.model_validate(details.order),
+            deposit_txs=[TransactionView.of(tx) for tx in details.of_kind("deposit")],
+            relay_txs=[TransactionView.of(tx) for tx in details.of_kind("relay")],
+            execute_tx=None if execute is None else TransactionView.of(execute),
+            refund_txs=[TransactionView.of(tx) for tx in details.of_kind("refund")],
         )
 
 
 def session_view(
-    session: SessionRecord, order: OrderRecord | None = None, *, include_order: bool = False
+    session: SessionRecord, order: OrderDetails | None = None, *, include_order: bool = False
 ) -> dict[str, Any]:
     view = SessionView.model_validate(session).model_dump(mode="json")
     if include_order:
@@ -104,8 +140,8 @@ def session_view(
 
 
 def order_view(order: OrderRecord) -> dict[str, Any]:
-    return OrderView.model_validate(order).model_dump(mode="json", by_alias=True)
+    return OrderView.model_validate(order).model_dump(by_alias=True)
 
 
-def order_details_view(order: OrderRecord) -> dict[str, Any]:
-    return OrderDetailsView.of(order).model_dump(mode="json", by_alias=True)
+def order_details_view(order: OrderDetails) -> dict[str, Any]:
+    return OrderDetailsView.of(order).model_dump(by_alias=True)

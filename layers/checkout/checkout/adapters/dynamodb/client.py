@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+# An API answers within a few seconds or not at all: botocore's defaults (60 s connect and read
+# timeouts, up to 10 attempts for DynamoDB) would hold a caller, and the Lambda, for minutes when
+# the store is unreachable. Two attempts of at most 1 s each, plus standard mode's jittered backoff
+# (under 1 s before the retry), answer 503 within about 3 s; DynamoDB normally answers in ms.
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 1.0
+TOTAL_ATTEMPTS = 2
+
 
 @lru_cache(maxsize=1)
 def default_client() -> DynamoDBClient:
@@ -17,5 +25,11 @@ def default_client() -> DynamoDBClient:
     start for nothing. `AWS_ENDPOINT_URL_DYNAMODB` (read by botocore) points it at DynamoDB Local.
     """
     import botocore.session
+    from botocore.config import Config
 
-    return cast("DynamoDBClient", botocore.session.get_session().create_client("dynamodb"))
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
+    )
+    return cast("DynamoDBClient", botocore.session.get_session().create_client("dynamodb", config=config))

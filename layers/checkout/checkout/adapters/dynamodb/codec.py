@@ -1,4 +1,8 @@
-"""Plain values <-> DynamoDB attribute values (the types this table stores)."""
+"""Plain values <-> DynamoDB attribute values (the types this table stores).
+
+Numbers are exact both ways: written from `int`/`Decimal` as their decimal text, read back as an
+`int` when integral, else as the `Decimal` itself (never a binary float, which would change the
+value and cannot hold every number DynamoDB keeps)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,10 @@ def serialize(value: Any) -> dict[str, Any]:
         return {"BOOL": value}
     if isinstance(value, int | Decimal):
         return {"N": str(value)}
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("cannot store NaN or an infinity")
+        return {"N": repr(value)}  # the shortest text that reads back as this float
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, Mapping):
@@ -28,8 +36,7 @@ def deserialize(attribute: Mapping[str, Any]) -> Any:
     if kind == "S":
         return value
     if kind == "N":
-        number = Decimal(value)
-        return int(number) if number == number.to_integral_value() else float(number)
+        return number_from_text(value)
     if kind == "BOOL":
         return bool(value)
     if kind == "NULL":
@@ -39,6 +46,13 @@ def deserialize(attribute: Mapping[str, Any]) -> Any:
     if kind == "L":
         return [deserialize(item) for item in value]
     raise TypeError(f"unexpected attribute type {kind}")
+
+
+def number_from_text(text: str) -> int | Decimal:
+    """A stored number: DynamoDB only holds finite decimals of up to 38 digits, so this never raises
+    for what it returns."""
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else number
 
 
 def to_attributes(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkout.adapters.dynamodb.codec import serialize, to_attributes
-from checkout.adapters.dynamodb.items import purge_at
-from checkout.adapters.dynamodb.keys import order_key, session_key
+from checkout.adapters.dynamodb.items import TRANSACTION_ENTITY, purge_at, transaction_purge_at
+from checkout.adapters.dynamodb.keys import order_key, session_key, transaction_key
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
+from checkout.domain.records import Transaction
 from checkout.domain.status import (
     AWAITING_DEPOSIT,
     FINAL_ORDER_STATUSES,
@@ -26,7 +27,7 @@ from checkout.domain.status import (
     session_sources_for,
 )
 
-_TRANSACTION_LISTS = {"deposit": "deposit_txs", "relay": "relay_txs", "refund": "refund_txs"}
+RECEIVED_DEPOSIT_AT = "received_deposit_at"
 
 
 @dataclass
@@ -54,18 +55,18 @@ class _Expression:
 class StatusChange:
     """A conditional status write: move `key` to `target` only from one of `sources`.
 
-    `set_fields` are written alongside (`set_if_absent` only where missing, `append_to_lists`
-    appended), `remove_fields` removed, and the optional guards below are ANDed onto the
-    status condition.
+    `set_fields` are written alongside (`set_if_absent` only where missing), `remove_fields`
+    removed; `sources_after_deposit` are further sources allowed only to an order that has
+    received a deposit; the optional guards below are ANDed onto the status condition.
     """
 
     key: dict[str, str]
     target: str
     sources: frozenset[str]
     now_ms: int
+    sources_after_deposit: frozenset[str] = frozenset()
     set_fields: Mapping[str, Any] = field(default_factory=dict)
     set_if_absent: Mapping[str, Any] = field(default_factory=dict)
-    append_to_lists: Mapping[str, list[Any]] = field(default_factory=dict)
     remove_fields: tuple[str, ...] = ()
     deadline_passed_at_s: int | None = None  # condition: expires_at <= this
     deadline_ahead_at_s: int | None = None  # condition: expires_at > this
@@ -83,13 +84,15 @@ class StatusChange:
             f"{expr.name(name)} = if_not_exists({expr.name(name)}, {expr.value(value)})"
             for name, value in self.set_if_absent.items()
         ]
-        for name, items in self.append_to_lists.items():
-            existing = f"if_not_exists({expr.name(name)}, {expr.value([])})"
-            assignments.append(f"{expr.name(name)} = list_append({existing}, {expr.value(items)})")
         update = "SET " + ", ".join(assignments)
         if self.remove_fields:
             update += " REMOVE " + ", ".join(expr.name(name) for name in self.remove_fields)
-        conditions = ["attribute_exists(pk)", expr.one_of("status", self.sources)]
+        status_condition = expr.one_of("status", self.sources)
+        if self.sources_after_deposit:
+            after_deposit = expr.one_of("status", self.sources_after_deposit)
+            received = f"attribute_exists({expr.name(RECEIVED_DEPOSIT_AT)})"
+            status_condition = f"({status_condition} OR ({after_deposit} AND {received}))"
+        conditions = ["attribute_exists(pk)", status_condition]
         if self.deadline_passed_at_s is not None:
             conditions.append(f"expires_at <= {expr.value(self.deadline_passed_at_s)}")
         if self.deadline_ahead_at_s is not None:
@@ -195,22 +198,21 @@ def link_session(session_id: str, order_id: str, now_ms: int) -> StatusChange:
 
 
 def progress_order(progress: OrderProgress, settings: Settings) -> StatusChange:
-    """Moves an order under its state machine and records the event's transaction."""
+    """Moves an order under its state machine, remembering when it first received a deposit."""
     now = progress.received_at
     set_fields: dict[str, Any] = {}
     set_if_absent: dict[str, Any] = {}
-    append: dict[str, list[Any]] = {}
     remove_fields: list[str] = []
-    if progress.transaction is not None and progress.transaction_kind is not None:
-        tx = progress.transaction.model_dump(mode="json")
-        if progress.transaction_kind == "execute":
-            set_fields["execute_tx"] = tx  # a single transaction, not a list
-        else:
-            append[_TRANSACTION_LISTS[progress.transaction_kind]] = [tx]
     if progress.status == OrderStatus.EXECUTED:
         set_if_absent["filled_at"] = now
+    if progress.reports_deposit:
+        set_if_absent[RECEIVED_DEPOSIT_AT] = now
     if progress.error_details is not None:
         set_fields["error_details"] = progress.error_details
+    if progress.transaction is not None and progress.transaction.kind == "execute":
+        # Kept on the order too, so the stream's image of the order tells the session its
+        # executing transaction (the transaction's own item is another record).
+        set_fields["execute_tx_hash"] = progress.transaction.tx_hash
     if progress.status in FINAL_ORDER_STATUSES or progress.status == OrderStatus.EXPIRED:
         set_fields["purge_at"] = purge_at(now, now // 1000, settings)
     else:
@@ -219,9 +221,38 @@ def progress_order(progress: OrderProgress, settings: Settings) -> StatusChange:
         key=order_key(progress.order_id),
         target=progress.status,
         sources=frozenset(progress.allowed_from),
+        sources_after_deposit=frozenset(progress.allowed_from_after_deposit),
         now_ms=now,
         set_fields=set_fields,
         set_if_absent=set_if_absent,
-        append_to_lists=append,
         remove_fields=tuple(remove_fields),
     )
+
+
+def record_transaction(tx: Transaction, settings: Settings) -> dict[str, Any]:
+    """Upserts the transaction's own item: the first report's time stays; later reports of the same
+    transaction (another event id) update what they say of it (amount, sender, status)."""
+    expr = _Expression()
+    first_report = {
+        "entity": TRANSACTION_ENTITY,
+        "order_id": tx.order_id,
+        "kind": tx.kind,
+        "chain_id": tx.chain_id,
+        "tx_hash": tx.tx_hash,
+        "created_at": tx.created_at,
+        "purge_at": transaction_purge_at(tx.created_at, settings),
+    }
+    facts = {"amount": tx.amount, "from_address": tx.from_address, "status": tx.status}
+    assignments = [
+        f"{expr.name(name)} = if_not_exists({expr.name(name)}, {expr.value(value)})"
+        for name, value in first_report.items()
+    ]
+    assignments += [
+        f"{expr.name(name)} = {expr.value(value)}" for name, value in facts.items() if value is not None
+    ]
+    return {
+        "Key": to_attributes(transaction_key(tx.order_id, tx.kind, tx.chain_id, tx.tx_hash)),
+        "UpdateExpression": "SET " + ", ".join(assignments),
+        "ExpressionAttributeNames": expr.names,
+        "ExpressionAttributeValues": expr.values,
+    }

@@ -15,10 +15,12 @@ from checkout.adapters.dynamodb.keys import (
 )
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import ApiKeyRecord, OrderRecord, Record, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderRecord, Record, SessionRecord, Transaction
 
 RecordT = TypeVar("RecordT", bound=Record)
 SECONDS_PER_DAY = 86_400
+ORDER_ENTITY = "order"
+TRANSACTION_ENTITY = "transaction"
 
 
 def purge_at(final_at_ms: int, deadline_s: int, settings: Settings) -> int:
@@ -32,7 +34,7 @@ def record_from_item(model: type[RecordT], item: dict[str, Any]) -> RecordT:
 
 def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
     return {
-        **session.model_dump(mode="json", exclude_none=True),
+        **session.model_dump(exclude_none=True),
         **session_key(session.id),
         "entity": "session",
         "merchant_list": merchant_list_key(session.merchant_id, session.id, settings.list_shards),
@@ -44,7 +46,18 @@ def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
 
 
 def order_item(order: OrderRecord) -> dict[str, Any]:
-    return {**order.model_dump(mode="json", exclude_none=True), **order_key(order.id), "entity": "order"}
+    return {**order.model_dump(exclude_none=True), **order_key(order.id), "entity": ORDER_ENTITY}
+
+
+def transaction_purge_at(recorded_at_ms: int, settings: Settings) -> int:
+    """An order is purged `SESSION_RETENTION_DAYS` after it becomes final; its transactions, which
+    cannot be touched all at once then, are kept twice that long after they were reported, so
+    they outlive any order that became final within the retention period of its transaction."""
+    return recorded_at_ms // 1000 + 2 * settings.session_retention_days * SECONDS_PER_DAY
+
+
+def transaction_from_item(item: dict[str, Any]) -> Transaction:
+    return record_from_item(Transaction, item)
 
 
 def event_item(progress: OrderProgress, settings: Settings) -> dict[str, Any]:
@@ -54,6 +67,7 @@ def event_item(progress: OrderProgress, settings: Settings) -> dict[str, Any]:
         "id": progress.event_id,
         "order_id": progress.order_id,
         "status": progress.status.value,
+        "fingerprint": progress.fingerprint,
         "received_at": progress.received_at,
         "purge_at": purge_at(progress.received_at, 0, settings),  # the replay window
     }

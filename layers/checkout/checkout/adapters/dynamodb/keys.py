@@ -7,6 +7,11 @@ import uuid
 OPEN_SESSIONS_INDEX = "open-sessions-by-expiry"
 MERCHANT_SESSIONS_INDEX = "sessions-by-merchant"
 _OPEN_SHARD_PREFIX = "OPEN#"
+ORDER_SORT_KEY = "ORDER"
+# Transactions live in their order's partition, after the order item ("ORDER" < "TX#"), so one
+# query reads both. The rank puts executions, refunds and relays before deposits: a read that stops
+# at its limit under a flood of dust deposits still shows how the order went.
+_TRANSACTION_RANK = {"execute": 1, "refund": 2, "relay": 3, "deposit": 4}
 
 
 def session_key(session_id: str) -> dict[str, str]:
@@ -14,7 +19,16 @@ def session_key(session_id: str) -> dict[str, str]:
 
 
 def order_key(order_id: str) -> dict[str, str]:
-    return {"pk": f"ORDER#{order_id}", "sk": "ORDER"}
+    return {"pk": order_partition(order_id), "sk": ORDER_SORT_KEY}
+
+
+def order_partition(order_id: str) -> str:
+    return f"ORDER#{order_id}"
+
+
+def transaction_key(order_id: str, kind: str, chain_id: int, tx_hash: str) -> dict[str, str]:
+    """One item per transaction (a report of the same one again updates it, never adds another)."""
+    return {"pk": order_partition(order_id), "sk": f"TX#{_TRANSACTION_RANK[kind]}{kind}#{chain_id}#{tx_hash}"}
 
 
 def event_key(event_id: str) -> dict[str, str]:

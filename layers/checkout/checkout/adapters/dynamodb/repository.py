@@ -16,33 +16,39 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 from checkout.adapters.dynamodb import conditional_writes as writes
 from checkout.adapters.dynamodb.client import default_client
 from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
 from checkout.adapters.dynamodb.items import (
+    TRANSACTION_ENTITY,
     api_key_id_item,
     api_key_item,
     event_item,
     order_item,
     record_from_item,
     session_item,
+    transaction_from_item,
 )
 from checkout.adapters.dynamodb.keys import (
     MERCHANT_SESSIONS_INDEX,
     OPEN_SESSIONS_INDEX,
+    ORDER_SORT_KEY,
     all_merchant_list_keys,
     all_open_shards,
     api_key_id_key,
     api_key_key,
     merchant_key,
     order_key,
+    order_partition,
     session_key,
 )
 from checkout.config import Settings
-from checkout.domain.errors import StorageUnavailable
+from checkout.domain.errors import StorageRefused, StorageUnavailable
 from checkout.domain.ports import (
+    MAX_TRANSACTIONS_LISTED,
     AlreadyLinked,
     DueSession,
     Duplicate,
@@ -62,10 +68,11 @@ from checkout.domain.ports import (
     OrderProgress,
     PaymentReceived,
     Recorded,
+    Reused,
     SessionSummary,
     Unmoved,
 )
-from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
+from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 if TYPE_CHECKING:
@@ -82,6 +89,22 @@ _RETRYABLE = frozenset(
 _CONTENTION_ATTEMPTS = 8
 _LIST_PAGE = 200  # index entries per query page while walking a merchant's sessions
 _BATCH_GET = 100
+# What DynamoDB says when the data itself breaks a limit (item size, nesting, number range): a
+# refusal for good, the caller's to fix. Any other validation error is this service's own bug
+# (an expression it cannot parse) and stays a loud 500.
+_DATA_LIMIT_MESSAGES = (
+    "size has exceeded",
+    "size to update has exceeded",
+    "nesting levels have exceeded",
+    "number overflow",
+    "number underflow",
+    "precision up to 38 digits",
+    "cannot be converted to a numeric value",
+    "empty attribute name",
+    "may not contain an empty",
+)
+_VALIDATION_CODES = frozenset({"ValidationError", "ValidationException"})  # DynamoDB, moto
+_STORAGE_REFUSED = "The request exceeds a storage limit and cannot be stored"
 
 
 class DynamoDBRepository:
@@ -104,6 +127,24 @@ class DynamoDBRepository:
     def get_order(self, order_id: str) -> OrderRecord | None:
         item = self._get(order_key(order_id))
         return None if item is None else record_from_item(OrderRecord, item)
+
+    def get_order_details(self, order_id: str) -> OrderDetails | None:
+        with _translated_errors():
+            response = self.client.query(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": order_partition(order_id)}},
+                ConsistentRead=True,
+                Limit=1 + MAX_TRANSACTIONS_LISTED,  # the order item comes first: "ORDER" < "TX#"
+            )
+        items = [from_attributes(item) for item in response.get("Items", [])]
+        order = next((item for item in items if item.get("sk") == ORDER_SORT_KEY), None)
+        if order is None:
+            return None
+        transactions = tuple(
+            transaction_from_item(item) for item in items if item.get("entity") == TRANSACTION_ENTITY
+        )
+        return OrderDetails(order=record_from_item(OrderRecord, order), transactions=transactions)
 
     def due_sessions(self, now_s: int, page_size: int) -> Iterator[list[DueSession]]:
         for shard in all_open_shards(self.settings.open_shards):
@@ -262,13 +303,21 @@ class DynamoDBRepository:
             "ConditionExpression": "attribute_not_exists(pk)",
         }
         change = writes.progress_order(progress, self.settings)
-        cancelled = self._transact([{"Put": event}, {"Update": change.render()}])
+        items: list[dict[str, Any]] = [{"Put": event}, {"Update": change.render()}]
+        if progress.transaction is not None:
+            items.append({"Update": writes.record_transaction(progress.transaction, self.settings)})
+        cancelled = self._transact(items)
         if cancelled is None:
             return Recorded()
         if cancelled.failed[0]:
-            return Duplicate()
+            recorded = cancelled.current[0] or {}
+            # An event recorded before fingerprints were kept cannot be compared: a replay.
+            same_body = recorded.get("fingerprint", progress.fingerprint) == progress.fingerprint
+            return Duplicate() if same_body else Reused()
         current = cancelled.current[1]
-        return Missing() if current is None else Illegal(OrderStatus(current["status"]))
+        if current is None:
+            return Missing()
+        return Illegal(OrderStatus(current["status"]), writes.RECEIVED_DEPOSIT_AT in current)
 
     # --- API keys ----------------------------------------------------------------------------
     def get_api_key(self, key_hash: str) -> ApiKeyRecord | None:
@@ -337,12 +386,17 @@ class DynamoDBRepository:
         return None if item is None else from_attributes(item)
 
     def _put_new(self, item: Mapping[str, Any]) -> None:
-        with _translated_errors():
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=to_attributes(item),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+        try:
+            with _translated_errors():
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item=to_attributes(item),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+        except _ConditionFailed:
+            # The key holds a fresh UUID, so only our own attempt can be there already: the client
+            # retried a put whose first answer was lost (a read timeout). It is stored; done.
+            pass
 
     def _update(self, change: writes.StatusChange) -> dict[str, Any]:
         """One conditional update; the new item, or `_ConditionFailed` with the current one."""
@@ -428,10 +482,25 @@ def _translated_errors() -> Iterator[None]:
             raise _Contention() from None
         if code in _RETRYABLE:
             raise StorageUnavailable("The service is busy; please retry") from None
+        message = exc.response.get("Error", {}).get("Message")
+        if code == "ValidationException" and _breaks_a_data_limit(message):
+            raise StorageRefused(_STORAGE_REFUSED) from None
         raise
+    except (EndpointUnreachable, HTTPClientError):
+        # Refused, timed out or cut off after the client's own bounded retries (see client.py).
+        raise StorageUnavailable("The service is temporarily unavailable; please retry") from None
+
+
+def _breaks_a_data_limit(message: object) -> bool:
+    return isinstance(message, str) and any(text in message.lower() for text in _DATA_LIMIT_MESSAGES)
 
 
 def _cancellation(reasons: list[dict[str, Any]]) -> Exception:
+    invalid = [reason for reason in reasons if reason.get("Code") in _VALIDATION_CODES]
+    if invalid:
+        if all(_breaks_a_data_limit(reason.get("Message")) for reason in invalid):
+            return StorageRefused(_STORAGE_REFUSED)
+        return RuntimeError(f"transaction refused: {invalid[0].get('Message')}")
     failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
     if any(failed):
         current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]

@@ -29,5 +29,5 @@ def order_status_change(record: DynamoDBRecord) -> OrderStatusChanged | None:
         session_id=str(session_id),
         status=OrderStatus(new["status"]),
         session_expires_at=int(new.get("session_expires_at") or 0),
-        execute_tx_hash=(new.get("execute_tx") or {}).get("tx_hash"),
+        execute_tx_hash=new.get("execute_tx_hash"),
     )

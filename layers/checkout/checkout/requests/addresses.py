@@ -1,0 +1,45 @@
+"""EVM address fields. Apart from `fields.py` because their checksum needs keccak, which only the
+functions that take addresses should load."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from checkout.domain.addresses import address_problem, to_checksum_address
+from checkout.requests.parsing import problem
+
+DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+MAX_AMOUNT = 2**256
+
+
+def _evm_address(value: str) -> str:
+    if reason := address_problem(value):
+        raise problem(reason)
+    return to_checksum_address(value)
+
+
+EvmAddress = Annotated[str, AfterValidator(_evm_address)]
+"""An EVM address, returned EIP-55 checksummed (a mixed-case one must already be)."""
+
+
+def _token_amount(value: str) -> str:
+    if not DECIMAL_INTEGER.fullmatch(value) or not int(value) < MAX_AMOUNT:
+        raise problem("must be a decimal integer string less than 2^256")
+    return value
+
+
+TokenAmount = Annotated[str, AfterValidator(_token_amount)]
+"""An amount in a token's base units: a decimal integer string below 2^256."""
+
+
+def _positive_token_amount(value: str) -> str:
+    if not DECIMAL_INTEGER.fullmatch(value) or not 0 < int(value) < MAX_AMOUNT:
+        raise problem("must be a decimal integer string greater than 0 and less than 2^256")
+    return value
+
+
+PositiveTokenAmount = Annotated[str, AfterValidator(_positive_token_amount)]
+"""An amount to pay, in a token's base units: 0 < amount < 2^256."""
