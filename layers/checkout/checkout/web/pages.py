@@ -66,12 +66,12 @@ def asset_response(name: str, version: str | None, if_none_match: str | None) ->
 
 def _error_response(exc: Exception) -> WebResponse:
     if isinstance(exc, CheckoutError):
-        status = http_error_for(exc).status
-        if status < 500:
-            logger.info("page not found", extra={"error_code": http_error_for(exc).code})
+        http = http_error_for(exc)
+        if http.status < 500:  # an unknown or malformed id, a session without a page, no such file
+            logger.info("page not found", extra={"error_code": http.code})
             return html(not_found_page(), 404)
-        logger.warning("page failed", extra={"error_code": http_error_for(exc).code})
-        return html(error_page(), status)
+        logger.warning("page failed", extra={"error_code": http.code})
+        return html(error_page(), http.status)
     logger.exception("unhandled error")
     return html(error_page(), 500)
 
