@@ -19,8 +19,8 @@ CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit contract functional template integration lint deploy-check sam-build \
-	deploy bench invoke pay lock clean api-key api-key-revoke
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration browser screenshots lint \
+	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -60,7 +60,8 @@ test: bootstrap lint deploy-check
 	$(PY) -m pytest
 
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
-## functional (handlers on moto), template, integration (the local stack over HTTP)
+## functional (handlers on moto), template, integration (the local stack over HTTP), browser (the
+## hosted page in Debian's headless chromium: `apt-get install chromium chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
@@ -69,6 +70,13 @@ contract functional template: $(PY_STAMP)
 
 integration: bootstrap
 	$(PY) -m pytest tests/integration
+
+browser: bootstrap
+	$(PY) -m pytest tests/browser
+
+## make screenshots: the hosted page's states, as a 360 px phone shows them, into docs/screenshots/
+screenshots: bootstrap
+	$(PY) -m tests.browser.screenshots
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

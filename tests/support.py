@@ -3,6 +3,7 @@ the integration tests drive against the local stack."""
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import time
@@ -60,6 +61,27 @@ def invoke_http(function: str, event: dict[str, Any]) -> ApiResponse:
     result = invoke(function, event)
     headers = {name.lower(): value for name, value in result.get("headers", {}).items()}
     return ApiResponse(result["statusCode"], json.loads(result["body"]), headers)
+
+
+@dataclass(frozen=True)
+class PageResponse:
+    """A hosted-page function's answer: HTML (or an asset), not the JSON envelope."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def invoke_page(function: str, event: dict[str, Any]) -> PageResponse:
+    result = invoke(function, event)
+    headers = {name.lower(): value for name, value in result.get("headers", {}).items()}
+    raw = result.get("body") or ""
+    body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
+    return PageResponse(result["statusCode"], body, headers)
 
 
 # --- flows over HTTP (the local stack) -----------------------------------------------------------

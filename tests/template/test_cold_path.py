@@ -52,8 +52,15 @@ def test_import_creates_no_client_and_skips_boto3(function: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "function", ["get_checkout_session", "expire_checkout_session", "get_order", "sync_sessions"]
+    "function",
+    ["get_checkout_session", "expire_checkout_session", "get_order", "sync_sessions", "hosted_page"],
 )
 def test_functions_that_never_derive_addresses_never_load_keccak(function: str) -> None:
     modules, _ = loaded_after_import(function)
     assert "Crypto" not in modules
+
+
+@pytest.mark.parametrize("function", ["hosted_page", "hosted_page_assets"])
+def test_the_hosted_page_draws_qr_codes_only_when_it_shows_one(function: str) -> None:
+    modules, _ = loaded_after_import(function)
+    assert "segno" not in modules

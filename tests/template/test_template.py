@@ -21,6 +21,8 @@ HTTP_FUNCTIONS = {
     "platform_create_checkout_session": ("POST", "/api/v1/checkout-sessions"),
     "platform_get_checkout_session": ("GET", "/api/v1/checkout-sessions/{id}"),
     "platform_expire_checkout_session": ("POST", "/api/v1/checkout-sessions/{id}/expire"),
+    "hosted_page": ("GET", "/pay/{id}"),
+    "hosted_page_assets": ("GET", "/pay/assets/{file}"),
 }
 
 
@@ -156,6 +158,19 @@ def test_get_order_only_reads_orders() -> None:
         "ORDER#*": {"dynamodb:Query"},  # the order and its transactions, one query of its partition
         "APIKEY#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
     }
+
+
+def test_the_hosted_page_reads_and_syncs_sessions_and_orders_but_never_a_key() -> None:
+    assert table_actions_by_key("HostedPageFunction") == {
+        "SESSION#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+        "ORDER#*": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+    }
+    assert policy_actions("HostedPageFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+def test_the_hosted_pages_files_need_no_table_access() -> None:
+    assert "Policies" not in _function("HostedPageAssetsFunction")["Properties"]
+    assert policy_actions("HostedPageAssetsFunction") == set()
 
 
 def test_no_function_may_scan() -> None:

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from checkout.domain.tokens import DEFAULT_TOKENS, KnownToken, parse_tokens
+
 DEFAULT_CHAINS = frozenset({1, 10, 56, 137, 8333, 8453, 42161, 43114})
 # Mirrors the template's parameter bounds: whatever `sam deploy` accepts, a function accepts.
 EXPIRES_IN_CEILING = 7 * 86400
@@ -53,6 +55,7 @@ ENV_NAMES = {
     "public_base_url": "PUBLIC_BASE_URL",
     "idempotency_table_name": "IDEMPOTENCY_TABLE_NAME",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
+    "payment_tokens": "PAYMENT_TOKENS",
 }
 _LISTS = {"allowed_redirect_hosts", "supported_chains"}
 
@@ -109,6 +112,9 @@ class Settings(BaseModel):
     public_base_url: str | None = None
     idempotency_table_name: str | None = None
     idempotency_ttl_seconds: int = Field(default=86_400, ge=1, le=7 * 86_400)
+    # The tokens the hosted page names, with their decimals (`PAYMENT_TOKENS`: replaces the default
+    # list, USDC on each default chain). Another token's amount shows in base units, with its address.
+    payment_tokens: tuple[KnownToken, ...] = DEFAULT_TOKENS
 
     @field_validator("supported_chains")
     @classmethod
@@ -116,6 +122,11 @@ class Settings(BaseModel):
         if not chains or min(chains) < 1:
             raise ValueError("must be positive chain ids")
         return chains
+
+    @field_validator("payment_tokens", mode="before")
+    @classmethod
+    def _tokens_from_text(cls, value: object) -> object:
+        return parse_tokens(value) if isinstance(value, str) else value
 
     @field_validator("deposit_factory_address")
     @classmethod

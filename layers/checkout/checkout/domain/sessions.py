@@ -25,6 +25,7 @@ from checkout.domain.ports import (
 from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.redirects import resolve_redirect_url
 from checkout.domain.status import (
+    AWAITING_DEPOSIT,
     FINAL_SESSION_STATUSES,
     ExpiryCause,
     SessionStatus,
@@ -84,14 +85,28 @@ class SessionService:
             order = self._order(session.order_id)
         else:
             order = None
+        session = self._synced(session, order)
+        if details is not None and _expired_with(session, details.order):
+            details = self._details(details.order.id)
+        return session, details
+
+    def get_with_order(self, session_id: str, caller: Caller) -> tuple[SessionRecord, OrderRecord | None]:
+        """The session synced like `get`, and its order alone, without its transactions (one
+        read of one item: what the hosted page shows)."""
+        session = self.load(session_id, caller.merchant_id)
+        order = self._order(session.order_id)
+        session = self._synced(session, order)
+        if order is not None and _expired_with(session, order):
+            order = self._order(order.id)
+        return session, order
+
+    def _synced(self, session: SessionRecord, order: OrderRecord | None) -> SessionRecord:
+        """Where the session stands once its order and the clock are applied (and stored)."""
         if order is not None:
             session = self.follow(session, order)
         if session.status == SessionStatus.OPEN and session.is_past_deadline(self.clock()):
             session = self._expire_by_clock(session)
-            if details is not None and session.status == SessionStatus.EXPIRED:
-                # expired with the session (by us or a racer), in one write
-                details = self._details(details.order.id)
-        return session, details
+        return session
 
     def _expire_by_clock(self, session: SessionRecord) -> SessionRecord:
         match self.try_expire(session, ExpiryReason.CLOCK):
@@ -166,6 +181,12 @@ class SessionService:
 
     def _details(self, order_id: str | None) -> OrderDetails | None:
         return self.repository.get_order_details(order_id) if order_id else None
+
+
+def _expired_with(session: SessionRecord, order: OrderRecord) -> bool:
+    """The session was expired (by this read or a racer) while its order, as read, still awaited its
+    deposit: the same write expired the order, which must be read again."""
+    return session.status == SessionStatus.EXPIRED and order.status in AWAITING_DEPOSIT
 
 
 def _expired(session: SessionRecord, at_ms: int, cause: ExpiryCause) -> SessionRecord:

@@ -1,0 +1,108 @@
+"""Wraps an endpoint that answers a web page or one of its files, rather than the JSON API, as a
+Lambda handler: Starlette + Mangum + powertools as `http_handler` does, the hosted page's security
+headers on every answer, and errors as HTML pages (never JSON, never a stack trace).
+
+These endpoints are the buyer's: they read no API key and take no body.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from mangum import Mangum
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from checkout.domain.errors import CheckoutError
+from checkout.observability import logger, metrics
+from checkout.web.errors import RouteNotFound, http_error_for
+from checkout.web.handler import LambdaHandler
+from checkout.web.hosted.assets import assets
+from checkout.web.hosted.markup import Markup
+from checkout.web.hosted.page import error_page, not_found_page
+from checkout.web.hosted.security import SECURITY_HEADERS
+from checkout.web.request import ApiRequest
+
+HTML = "text/html; charset=utf-8"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class WebResponse:
+    body: bytes | str
+    content_type: str = HTML
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+WebEndpoint = Callable[[ApiRequest], WebResponse]
+
+
+def html(page: Markup, status: int = 200) -> WebResponse:
+    """A page is never cached: it shows a live status, and its URL is the capability to pay."""
+    return WebResponse(page, HTML, status, {"Cache-Control": "no-store"})
+
+
+def asset_response(name: str, version: str | None, if_none_match: str | None) -> WebResponse:
+    """One of the page's files. The URL the page uses names the content's hash (`?v=`): that one is
+    cached for good; any other answers the current file, revalidated after a minute."""
+    asset = assets().get(name)
+    if asset is None:
+        raise RouteNotFound(f"No asset named {name[:64]!r}")
+    etag = f'"{asset.version}"'
+    cache = IMMUTABLE if version == asset.version else "public, max-age=60"
+    headers = {"Cache-Control": cache, "ETag": etag}
+    if if_none_match == etag:
+        return WebResponse(b"", asset.content_type, 304, headers)
+    return WebResponse(asset.body, asset.content_type, 200, headers)
+
+
+def _error_response(exc: Exception) -> WebResponse:
+    if isinstance(exc, CheckoutError):
+        http = http_error_for(exc)
+        if http.status < 500:  # an unknown or malformed id, a session without a page, no such file
+            logger.info("page not found", extra={"error_code": http.code})
+            return html(not_found_page(), 404)
+        logger.warning("page failed", extra={"error_code": http.code})
+        return html(error_page(), http.status)
+    logger.exception("unhandled error")
+    return html(error_page(), 500)
+
+
+def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
+    async def route(request: Request) -> Response:
+        event: dict[str, Any] = request.scope.get("aws.event") or {}
+        request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
+        try:
+            response = endpoint(
+                ApiRequest(
+                    method=request.method,
+                    path=request.url.path,
+                    path_parameters=dict(event.get("pathParameters") or {}),
+                    query=dict(request.query_params),
+                    headers=dict(request.headers),
+                    body=b"",
+                    request_id=request_id,
+                )
+            )
+        except Exception as exc:
+            response = _error_response(exc)
+        headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
+        return Response(response.body, response.status, headers, media_type=response.content_type)
+
+    asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=["GET"])]), lifespan="off")
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        response: dict[str, Any] = asgi(event, context)  # type: ignore[arg-type]  # same object, two stubs
+        return response
+
+    return handler
