@@ -8,26 +8,12 @@ from pathlib import Path
 import httpx
 
 from devstack.dynamodb_local import port_open
-from tests.integration.conftest import start_stack, stop_stack
-
-
-def _children_of(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == pid:
-                children.append(int(entry.name))
-    return children
+from tests.stack import children_of, is_gone, stack_environment, start_stack, stop_stack
 
 
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
     stack = start_stack(tmp_path / "devstack.log")
-    java = _children_of(stack.process.pid)
+    java = children_of(stack.process.pid)
     assert java, "DynamoDB Local runs as a child of the stack"
     assert httpx.post(f"{stack.base_url}/checkout-sessions", json={}).status_code == 200
 
@@ -36,22 +22,13 @@ def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
     assert not port_open(stack.port)
     assert not port_open(stack.dynamodb_port)
     for pid in java:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid)
+        assert is_gone(pid)
     assert "devstack: stopped" in stack.log()
-
-
-def _state(pid: int) -> str:
-    try:
-        return (Path(f"/proc/{pid}") / "status").read_text()
-    except OSError:
-        return "zombie"
 
 
 def test_a_missing_java_is_explained(tmp_path: Path) -> None:
     import subprocess
     import sys
-
-    from tests.integration.conftest import stack_environment
 
     env = stack_environment(0, 0, PATH=os.path.dirname(sys.executable))
     env["PORT"], env["DYNAMODB_PORT"] = "39781", "39782"
