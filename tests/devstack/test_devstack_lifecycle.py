@@ -1,14 +1,30 @@
-"""`make dev` stops cleanly: Ctrl-C to its process group leaves no child running, frees both ports."""
+"""`make dev` starts and stops cleanly: Ctrl-C to its process group drains in-flight requests and
+leaves no child running; a dead DynamoDB Local stops it with a clear message; its data and its
+stream checkpoints survive a restart."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import threading
+import time
 from pathlib import Path
 
 import httpx
 
 from devstack.dynamodb_local import port_open
-from tests.stack import children_of, is_gone, stack_environment, start_stack, stop_stack
+from tests.stack import (
+    TEST_TEMPLATE,
+    children_of,
+    command_line,
+    dynamodb_client,
+    is_gone,
+    paid_session,
+    stack_environment,
+    start_stack,
+    stop_stack,
+)
 
 
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
@@ -58,3 +74,58 @@ def test_data_persists_across_restarts_in_the_data_folder(tmp_path: Path) -> Non
 
     assert again.status_code == 200
     assert again.json()["data"]["id"] == session["id"]
+
+
+def test_ctrl_c_drains_an_in_flight_request_then_stops(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path / "devstack.log", DEVSTACK_TEMPLATE=str(TEST_TEMPLATE))
+    answers: list[httpx.Response] = []
+    slow = threading.Thread(
+        target=lambda: answers.append(httpx.get(f"{stack.base_url}/sleep/1.5", timeout=30))
+    )
+    slow.start()
+    time.sleep(0.5)
+
+    os.killpg(stack.process.pid, signal.SIGINT)
+    time.sleep(0.3)
+    refused = not port_open(stack.port)
+    slow.join()
+
+    assert stack.process.wait(timeout=30) == 0
+    assert refused, "no new connection is accepted while draining"
+    assert [answer.status_code for answer in answers] == [200]
+    assert "draining 1 in-flight request(s)" in stack.log()
+    assert "devstack: stopped" in stack.log()
+
+
+def test_a_dead_dynamodb_local_stops_the_stack_with_a_clear_message(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path / "devstack.log", DEVSTACK_TEMPLATE=str(TEST_TEMPLATE))
+    children = children_of(stack.process.pid)
+    (java,) = [pid for pid in children if "DynamoDBLocal.jar" in command_line(pid)]
+
+    os.kill(java, signal.SIGKILL)
+
+    assert stack.process.wait(timeout=20) == 1
+    assert re.search(r"DynamoDB Local \(port \d+\) exited unexpectedly", stack.log())
+    assert not port_open(stack.port)
+    for pid in children:
+        assert is_gone(pid)
+
+
+def test_a_restart_resumes_the_stream_from_its_checkpoint_without_replaying(tmp_path: Path) -> None:
+    folders = {"DEVSTACK_IN_MEMORY": "", "DEVSTACK_DATA_DIR": str(tmp_path / "data")}
+    folders["DEVSTACK_STATE_DIR"] = str(tmp_path / "state")
+    delivered = []
+    for run in ("first", "second"):
+        stack = start_stack(tmp_path / f"{run}.log", **folders)
+        try:
+            paid_session(stack.base_url, dynamodb_client(stack))
+        finally:
+            assert stop_stack(stack) == 0
+        found = re.search(r"stream SyncSessionsFunction: delivered (\d+) records", stack.log())
+        assert found, stack.log()[-2000:]
+        delivered.append(int(found.group(1)))
+
+    assert "resumes after sequence number" in stack.log()
+    assert delivered[0] > 0
+    assert delivered[1] == delivered[0], "the second run delivered its own flow only, no replay"
+    assert list((tmp_path / "state" / "checkpoints").iterdir())
