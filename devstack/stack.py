@@ -37,6 +37,9 @@ logger = logging.getLogger("devstack")
 
 STATE_DIR = ROOT / ".devstack"
 WATCH_SECONDS = 0.5
+# Instances per function. Two, as the machine has two cores: more instances busy at once only add
+# contention, and under load they starve the stream's consumer (docs/decisions.md, bench figures).
+DEFAULT_MAX_INSTANCES = 2
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class StackConfig:
     schedule_seconds: float | None
     state_dir: Path = STATE_DIR  # checkpoints and the on-failure destinations
     template_path: Path = TEMPLATE_PATH
-    max_instances: int = 4  # per function
+    max_instances: int = DEFAULT_MAX_INSTANCES  # per function
     client_timeout: float = 10.0  # for a request's head and its body
 
     @classmethod
@@ -64,7 +67,7 @@ class StackConfig:
             schedule_seconds=float(schedule) if schedule else None,
             state_dir=state_dir,
             template_path=Path(os.environ.get("DEVSTACK_TEMPLATE") or TEMPLATE_PATH).resolve(),
-            max_instances=int(os.environ.get("DEVSTACK_MAX_INSTANCES") or 4),
+            max_instances=int(os.environ.get("DEVSTACK_MAX_INSTANCES") or DEFAULT_MAX_INSTANCES),
             client_timeout=float(os.environ.get("DEVSTACK_CLIENT_TIMEOUT") or 10),
         )
 

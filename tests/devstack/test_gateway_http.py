@@ -94,6 +94,17 @@ def test_a_bad_content_length_is_a_400_at_once(real_stack: RunningStack) -> None
     assert httpx.post(f"{real_stack.base_url}/checkout-sessions", json={}).status_code == 200
 
 
+def test_a_body_declared_over_10_mb_is_refused_before_it_is_sent(real_stack: RunningStack) -> None:
+    with connect(real_stack) as sock:
+        sock.sendall(
+            b"POST /checkout-sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 10485761\r\n\r\n{"
+        )
+        ((status, headers, body),) = responses(read_all(sock))
+    assert (status, json.loads(body)) == (413, {"message": "Request Entity Too Large"})
+    assert headers["connection"] == "close"
+
+
 def test_a_slow_client_holds_up_no_one_and_is_cut_off(real_stack: RunningStack) -> None:
     with httpx.Client(base_url=real_stack.base_url, timeout=10) as api, ThreadPoolExecutor(10) as pool:
         list(pool.map(lambda _: api.post("/checkout-sessions", json={}), range(10)))  # instances warm

@@ -72,7 +72,7 @@ def test_instances_serve_one_request_at_a_time_are_reused_warm_and_keep_their_ow
     by_instance: dict[int, list[int]] = {}
     for answer in answers:
         by_instance.setdefault(answer["pid"], []).append(answer["invocation"])
-    assert len(by_instance) <= 2  # ReservedConcurrentExecutions: 2
+    assert len(by_instance) == 1  # ReservedConcurrentExecutions: 1, below the stack's limit
     for invocations in by_instance.values():  # module state lives on between requests, never shared
         assert sorted(invocations) == list(range(min(invocations), min(invocations) + len(invocations)))
     assert sum(len(invocations) for invocations in by_instance.values()) == 6
@@ -177,3 +177,14 @@ def test_stream_records_reach_each_function_in_lambdas_shape(test_stack: Running
     assert stream["NewImage"]["metadata"] == {"M": {"nested": {"M": {}}}}
     assert recorded(test_stack, "OrderRecorderFunction", other) == []  # its filter kept it out
     assert len(recorded(test_stack, "EverythingRecorderFunction", order)) == 1
+
+
+def test_every_scheduled_function_runs_on_its_schedule(test_stack: RunningStack) -> None:
+    def fired() -> set[str]:
+        return {
+            json.loads(line)["scheduled"]
+            for line in test_stack.log().splitlines()
+            if line.startswith('{"scheduled"') and '"detail-type": "Scheduled Event"' in line
+        }
+
+    assert wait_for(lambda: fired() == {"TickFunction", "TockFunction"}, timeout=15)  # SCHEDULE_SECONDS=1

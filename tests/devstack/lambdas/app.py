@@ -66,3 +66,8 @@ def record_stream(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Prints the records it got (a test reads them from the stack's log)."""
     print(json.dumps({"function": context.function_name, "records": event["Records"]}), flush=True)
     return {"batchItemFailures": []}
+
+
+def scheduled(event: dict[str, Any], context: Any) -> None:
+    """Says which function the schedule invoked, with which event."""
+    print(json.dumps({"scheduled": context.function_name, "detail-type": event["detail-type"]}), flush=True)
