@@ -125,7 +125,8 @@ class Gateway:
         if declared.isdigit() and int(declared) > MAX_PAYLOAD_BYTES:  # the server rejects non-numbers
             return api_gateway_answer(413, "Request Entity Too Large", request_id, close=True)
         try:
-            body = await asyncio.wait_for(read_body(receive, MAX_PAYLOAD_BYTES), self.client_timeout)
+            async with asyncio.timeout(self.client_timeout):
+                body = await read_body(receive, MAX_PAYLOAD_BYTES)
         except PayloadTooLarge:
             return api_gateway_answer(413, "Request Entity Too Large", request_id, close=True)
         except TimeoutError:
@@ -160,11 +161,11 @@ class Gateway:
         # The invocation runs on even when the integration gives up on it, as in AWS.
         invocation = asyncio.ensure_future(self.invoke(function, event))
         invocation.add_done_callback(_consume)
-        try:
-            result = await asyncio.wait_for(asyncio.shield(invocation), timeout)
-        except TimeoutError:
+        await asyncio.wait({invocation}, timeout=timeout)
+        if not invocation.done():
             logger.error("%s: no answer within the %.0f s integration timeout", function, timeout)
             return api_gateway_answer(503, "Service Unavailable", request_id)
+        result = invocation.result()
         if result.error is not None:
             logger.error("%s failed: %s: %s", function, result.error.error_type, result.error.message)
             return api_gateway_answer(500, "Internal Server Error", request_id)

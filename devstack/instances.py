@@ -3,9 +3,9 @@ time, reused warm, started on demand up to a limit, and killed (as Lambda does) 
 invocation exceeds the function's timeout or its memory; the caller gets what Lambda's Invoke
 would return: the function's result or its error.
 
-Memory: Lambda runs a function in a cgroup of `MemorySize`; here the instance's resident set
-size is read from /proc every MEMORY_CHECK_SECONDS during an invocation and after it, and an
-instance above the limit is killed with a `Runtime.OutOfMemory` error.
+Memory: Lambda runs a function in a cgroup of `MemorySize`; here a watchdog (LambdaService) reads
+each busy instance's resident set size from /proc every MEMORY_CHECK_SECONDS and kills an
+instance above the limit, whose invocation fails with `Runtime.OutOfMemory`.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class Instance:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.healthy = False
+        self.busy = False
+        self.killed_for: str | None = None  # "timeout" or "memory": the stack stopped it
 
     @property
     def pid(self) -> int:
@@ -93,61 +95,65 @@ class Instance:
         return None
 
     async def invoke(self, event: dict[str, Any], request_id: str) -> Invocation:
+        """One invocation. At the function's timeout a timer kills the instance; the memory
+        watchdog (LambdaService) kills it when it outgrows its MemorySize; either way the reply
+        never comes and the invocation fails as Lambda's would."""
         assert self.reader is not None and self.writer is not None
         self.healthy = False  # until the instance answers in time
+        self.killed_for = None
         timeout = self.spec.timeout
         deadline_ms = int((time.time() + timeout) * 1000)
-        self.writer.write(
-            channel.encode({"event": event, "requestId": request_id, "deadlineMs": deadline_ms})
-        )
-        reply = asyncio.ensure_future(channel.read(self.reader))
-        loop = asyncio.get_running_loop()
-        expires = loop.time() + timeout
+        timer = asyncio.get_running_loop().call_later(timeout, self._kill_for, "timeout")
+        self.busy = True
         try:
+            self.writer.write(
+                channel.encode({"event": event, "requestId": request_id, "deadlineMs": deadline_ms})
+            )
             await self.writer.drain()
-            while not reply.done():
-                remaining = expires - loop.time()
-                if remaining <= 0:
-                    return self._timed_out(request_id, timeout)
-                await asyncio.wait({reply}, timeout=min(remaining, MEMORY_CHECK_SECONDS))
-                if not reply.done() and self.over_memory():
-                    return self._out_of_memory(request_id)
-            message = reply.result()
+            message = await channel.read(self.reader)
         except (asyncio.IncompleteReadError, ConnectionError):
-            return Invocation(request_id, error=await self._exit_error(request_id))
+            return self._failed(request_id, await self._exit_error(request_id))
         finally:
-            if not reply.done():
-                reply.cancel()
-        if self.over_memory():
-            return self._out_of_memory(request_id)
-        self.healthy = True
+            self.busy = False
+            timer.cancel()
+        self.healthy = self.killed_for is None  # a kill that came right after the reply still counts
         if "error" in message:
             error = message["error"]
             return Invocation(request_id, error=FunctionError(error["errorType"], error["errorMessage"]))
         return Invocation(request_id, result=message["result"])
 
-    def _timed_out(self, request_id: str, timeout: int) -> Invocation:
-        self.kill()
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        message = f"{now} {request_id} Task timed out after {timeout:.2f} seconds"
-        logger.error("%s: %s (instance %d stopped)", self.spec.logical_id, message, self.pid)
-        return Invocation(request_id, error=FunctionError("Sandbox.Timedout", message))
+    def _kill_for(self, reason: str) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.killed_for = reason
+            if reason == "memory":
+                logger.error(
+                    "%s: %d MB used of its %d MB (instance %d stopped)",
+                    self.spec.logical_id, self.rss_mb(), self.spec.memory_mb, self.pid,
+                )  # fmt: skip
+            self.kill()
 
-    def _out_of_memory(self, request_id: str) -> Invocation:
-        used = self.rss_mb()
-        self.kill()
-        message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
-        logger.error(
-            "%s: %d MB used of its %d MB (instance %d stopped)",
-            self.spec.logical_id, used, self.spec.memory_mb, self.pid,
-        )  # fmt: skip
-        return Invocation(request_id, error=FunctionError("Runtime.OutOfMemory", message))
+    def _failed(self, request_id: str, exit_error: FunctionError) -> Invocation:
+        if self.killed_for == "timeout":
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            message = f"{now} {request_id} Task timed out after {self.spec.timeout:.2f} seconds"
+            logger.error("%s: %s (instance %d stopped)", self.spec.logical_id, message, self.pid)
+            return Invocation(request_id, error=FunctionError("Sandbox.Timedout", message))
+        if self.killed_for == "memory":
+            message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+            return Invocation(request_id, error=FunctionError("Runtime.OutOfMemory", message))
+        return Invocation(request_id, error=exit_error)
+
+    def check_memory(self) -> None:
+        """Called by the watchdog while this instance is busy."""
+        if self.busy and self.rss_mb() > self.spec.memory_mb:
+            self._kill_for("memory")
 
     async def _exit_error(self, request_id: str) -> FunctionError:
         self.healthy = False
         code = await self.process.wait() if self.process else None
         status = f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
-        logger.error("%s: instance %d exited (%s)", self.spec.logical_id, self.pid, status)
+        if self.killed_for is None:
+            logger.error("%s: instance %d exited (%s)", self.spec.logical_id, self.pid, status)
         return FunctionError(
             "Runtime.ExitError", f"RequestId: {request_id} Error: Runtime exited with error: {status}"
         )
@@ -158,9 +164,6 @@ class Instance:
                 return int(statm.read().split()[1]) * _PAGE_SIZE // (1024 * 1024)
         except (OSError, ValueError, IndexError):
             return 0
-
-    def over_memory(self) -> bool:
-        return self.rss_mb() > self.spec.memory_mb
 
     def kill(self) -> None:
         self.healthy = False
@@ -202,6 +205,10 @@ class InstancePool:
     @property
     def size(self) -> int:
         return len(self._everyone)
+
+    def check_memory(self) -> None:
+        for instance in list(self._everyone):
+            instance.check_memory()
 
     async def invoke(self, event: dict[str, Any], request_id: str | None = None) -> Invocation:
         request_id = request_id or str(uuid.uuid4())

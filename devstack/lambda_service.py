@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-from devstack.instances import InstancePool, Invocation
+from devstack.instances import MEMORY_CHECK_SECONDS, InstancePool, Invocation
 from devstack.specs import FunctionSpec
 
 T = TypeVar("T")
@@ -31,7 +31,14 @@ class LambdaService:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(self._check_memory)
         self.loop.run_forever()
+
+    def _check_memory(self) -> None:
+        """The memory watchdog: every busy instance, every MEMORY_CHECK_SECONDS."""
+        for pool in self.pools.values():
+            pool.check_memory()
+        self.loop.call_later(MEMORY_CHECK_SECONDS, self._check_memory)
 
     def start(self) -> None:
         self._thread.start()
