@@ -4,6 +4,7 @@ against its goal, with a verdict next to it. Loopback only; each figure is bound
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -58,8 +59,12 @@ def main() -> None:
                 f" the raw DynamoDB call ({cost.raw_ms:.2f} ms)",
                 flush=True,
             )
+        load_before = os.getloadavg()[0]
         sustained = throughput.measure(stack, args.seconds)
-        print(f"\nSustained load ({args.seconds:.0f} s each, loopback)")
+        print(
+            f"\nSustained load ({args.seconds:.0f} s each, loopback; the machine's load average"
+            f" {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: others share its 2 cores)"
+        )
         print(
             f"  POST /checkout-sessions, {sustained.clients} clients:"
             f" {sustained.gateway_per_second:.0f} req/s"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import statistics
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import boto3
 import httpx
 
-from bench.stack import TABLE, BenchStack
+from bench.stack import TABLE, BenchStack, session_like
 from devstack.dynamodb_local import DynamoDBLocal, free_port
 
 
@@ -67,12 +66,11 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
         session_id = api.post("/checkout-sessions", json={}).json()["data"]["id"]
         key = {"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
 
-        def raw_put() -> None:
-            new_id = str(uuid.uuid4())
+        stored = dynamodb.get_item(TableName=TABLE, Key=key, ConsistentRead=True)["Item"]
+
+        def raw_put() -> None:  # the same item the function writes: attributes, index keys, size
             dynamodb.put_item(
-                TableName=TABLE,
-                Item={"pk": {"S": f"SESSION#{new_id}"}, "sk": {"S": "SESSION"}, "id": {"S": new_id}},
-                ConditionExpression="attribute_not_exists(pk)",
+                TableName=TABLE, Item=session_like(stored), ConditionExpression="attribute_not_exists(pk)"
             )
 
         create = RequestCost(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,3 +107,20 @@ def running_stack(template: Path | None = None) -> Iterator[BenchStack]:
         finally:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
+
+
+def stored_session(stack: BenchStack) -> dict[str, Any]:
+    """The item POST /checkout-sessions stores (creating one): the raw baselines write the same
+    attributes, index keys and size as the function does."""
+    import httpx
+
+    session_id = httpx.post(f"{stack.base_url}/checkout-sessions", json={}).json()["data"]["id"]
+    key = {"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
+    item: dict[str, Any] = stack.dynamodb().get_item(TableName=TABLE, Key=key, ConsistentRead=True)["Item"]
+    return item
+
+
+def session_like(template: dict[str, Any]) -> dict[str, Any]:
+    """A new session item shaped as `template`."""
+    session_id = str(uuid.uuid4())
+    return {**template, "pk": {"S": f"SESSION#{session_id}"}, "id": {"S": session_id}}

@@ -3,8 +3,9 @@
 Both sides keep CLIENTS requests in flight for the same time, in alternating slices so that the
 machine's background load falls on both alike. The gateway side POSTs /checkout-sessions (one
 conditional PutItem in the function) from the lean asyncio client; the raw side makes that
-PutItem with botocore, the functions' own client, from as many threads. Every answer must be a
-success: a failed request fails the bench.
+PutItem, of an item shaped exactly as the function's (same attributes, index keys and size), with
+botocore, the functions' own client, from as many threads. Every answer must be a success: a
+failed request fails the bench.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from bench.http_client import Connection
-from bench.stack import TABLE, BenchStack
+from bench.stack import TABLE, BenchStack, session_like, stored_session
 
 CLIENTS = 16
 
@@ -53,17 +53,14 @@ async def _gateway_slice(stack: BenchStack, clients: int, seconds: float) -> int
     return done
 
 
-def _raw_slice(dynamodb: Any, clients: int, seconds: float) -> int:
+def _raw_slice(dynamodb: Any, template: dict[str, Any], clients: int, seconds: float) -> int:
     deadline = time.monotonic() + seconds
     counts = [0] * clients
 
     def client(index: int) -> None:
         while time.monotonic() < deadline:
-            session_id = str(uuid.uuid4())
             dynamodb.put_item(
-                TableName=TABLE,
-                Item={"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}, "id": {"S": session_id}},
-                ConditionExpression="attribute_not_exists(pk)",
+                TableName=TABLE, Item=session_like(template), ConditionExpression="attribute_not_exists(pk)"
             )
             counts[index] += 1
 
@@ -75,15 +72,21 @@ def _raw_slice(dynamodb: Any, clients: int, seconds: float) -> int:
     return sum(counts)
 
 
-def measure(stack: BenchStack, seconds: float = 30.0, clients: int = CLIENTS, slices: int = 4) -> Throughput:
-    """`seconds` in all, half each side; a short warm-up first (instances, connections, the JIT)."""
+def measure(
+    stack: BenchStack, seconds: float = 30.0, clients: int = CLIENTS, slice_seconds: float = 1.5
+) -> Throughput:
+    """`seconds` in all, half each side, in slices of `slice_seconds` taken in turns (the other
+    engineers' load on this machine changes by the second: both sides must see the same); a short
+    warm-up first (instances, connections, DynamoDB Local's JIT)."""
     dynamodb = stack.dynamodb(max_connections=clients)
-    _raw_slice(dynamodb, clients, 2)
+    template = stored_session(stack)
+    _raw_slice(dynamodb, template, clients, 2)
     asyncio.run(_gateway_slice(stack, clients, 2))
     gateway = raw = 0
+    slices = max(1, round(seconds / (2 * slice_seconds)))
     each = seconds / (2 * slices)
     for _ in range(slices):
-        raw += _raw_slice(dynamodb, clients, each)
+        raw += _raw_slice(dynamodb, template, clients, each)
         gateway += asyncio.run(_gateway_slice(stack, clients, each))
     side_seconds = each * slices
     return Throughput(gateway / side_seconds, raw / side_seconds, clients)
