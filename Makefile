@@ -29,7 +29,7 @@ dev: bootstrap
 dev-reset:
 	rm -rf .devstack
 
-## make test: lint, type-check, template lint, unit tests (moto), integration tests (DynamoDB Local)
+## make test: lint, type-check, template lint, unit tests (moto), integration and devstack tests (DynamoDB Local)
 test: bootstrap lint
 	$(PY) -m pytest
 
@@ -45,7 +45,7 @@ lint: $(PY_STAMP)
 	$(VENV)/bin/mypy layers/checkout/checkout functions devstack bench tests
 	$(VENV)/bin/cfn-lint template.yaml
 
-## make bench: cold-start and request-cost ratios against baselines measured in the same run
+## make bench: cold-start and request-cost ratios, sustained requests/s and stream lag (goals and verdicts)
 bench: bootstrap
 	$(PY) -m bench
 
