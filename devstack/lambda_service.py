@@ -9,7 +9,8 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-from devstack.instances import MEMORY_CHECK_SECONDS, InstancePool, Invocation
+from devstack.instances import MEMORY_CHECK_SECONDS, Invocation
+from devstack.pools import InstancePool
 from devstack.specs import FunctionSpec
 
 T = TypeVar("T")

@@ -164,17 +164,16 @@ class LocalStack:
         while not self.stop_requested.wait(WATCH_SECONDS):
             code = self.dynamodb_local.exit_code()
             if code is not None and not self._stopping:
-                self.failure = (
-                    f"DynamoDB Local (port {self.config.dynamodb_port}) exited unexpectedly with code {code}"
-                    f"{': ' + self.dynamodb_local.last_output if self.dynamodb_local.last_output else ''}; "
-                    "stopping the stack. Start `make dev` again"
-                    + (
-                        ""
-                        if self.config.data_dir is None
-                        else f" (its data in {self.config.data_dir} is kept)"
-                    )
-                )
+                self.failure = self._emulator_died(code)
                 self.stop_requested.set()
+
+    def _emulator_died(self, code: int) -> str:
+        output = self.dynamodb_local.last_output
+        kept = "" if self.config.data_dir is None else f" (its data in {self.config.data_dir} is kept)"
+        return (
+            f"DynamoDB Local (port {self.config.dynamodb_port}) exited unexpectedly with code {code}"
+            f"{': ' + output if output else ''}; stopping the stack. Start `make dev` again{kept}"
+        )
 
     def in_flight(self) -> int:
         return 0 if self.server is None else self.server.in_flight
