@@ -60,16 +60,17 @@ test: bootstrap lint deploy-check
 	$(PY) -m pytest
 
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
-## functional (handlers on moto), template, integration (the local stack over HTTP), browser (the
-## hosted page in Debian's headless chromium: `apt-get install chromium chromium-driver`)
+## functional (handlers on moto), template, devstack (the local stack's own parts), integration (the
+## local stack over HTTP), browser (the hosted page in Debian's headless chromium: `apt-get install
+## chromium chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
 contract functional template: $(PY_STAMP)
 	$(PY) -m pytest tests/$@
 
-integration: bootstrap
-	$(PY) -m pytest tests/integration
+devstack integration: bootstrap
+	$(PY) -m pytest tests/$@
 
 browser: bootstrap
 	$(PY) -m pytest tests/browser
@@ -113,7 +114,7 @@ deploy:
 	$(MAKE) --no-print-directory deploy-check
 	$(SAM) deploy --config-env $(ENV)
 
-## make bench: cold-start and request-cost ratios against baselines measured in the same run
+## make bench: cold-start and request-cost ratios, sustained requests/s and stream lag (goals and verdicts)
 bench: bootstrap
 	$(PY) -m bench
 

@@ -1,6 +1,6 @@
 """A request through the local gateway vs. the raw DynamoDB calls it needs, same DynamoDB Local.
 
-The stack runs as `make dev` does (a subprocess, in memory); the baseline makes, from this
+The stack runs as `make dev` does (bench/stack.py); the baseline makes, from this
 process, exactly the DynamoDB calls the endpoint makes. The ratio is what the HTTP hop, the event
 translation, Starlette/Mangum, validation and the envelope cost on top of the storage work.
 """
@@ -8,25 +8,20 @@ translation, Starlette/Mangum, validation and the envelope cost on top of the st
 from __future__ import annotations
 
 import os
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
 
+from bench.stack import TABLE, BenchStack, session_like
 from devstack.dynamodb_local import DynamoDBLocal, free_port
-from devstack.template import ROOT
-
-TABLE = "checkout-bench"
 
 
 @dataclass(frozen=True)
@@ -49,32 +44,6 @@ def _median_ms(action: Callable[[], Any], runs: int) -> float:
         action()
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
-
-
-def _start_stack(log: Path) -> tuple[subprocess.Popen[bytes], int, int, float]:
-    port, dynamodb_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "DYNAMODB_PORT": str(dynamodb_port),
-        "TABLE_NAME": TABLE,
-        "DEVSTACK_IN_MEMORY": "1",
-        "PYTHONPATH": f"{ROOT / 'layers' / 'checkout'}{os.pathsep}{ROOT}",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    started = time.perf_counter()
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devstack"], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    while "devstack: serving" not in log.read_text(errors="replace"):
-        if process.poll() is not None:
-            raise RuntimeError(log.read_text())
-        time.sleep(0.02)
-    return process, port, dynamodb_port, time.perf_counter() - started
 
 
 def dynamodb_local_startup_seconds() -> float:
@@ -119,17 +88,9 @@ def _minted_key(dynamodb_endpoint: str) -> str:
     return output.strip().splitlines()[-1]
 
 
-def measure(runs: int = 50) -> tuple[float, float, list[RequestCost]]:
-    """(stack start-up s, DynamoDB Local start-up s, per-endpoint request costs)."""
-    emulator_startup = dynamodb_local_startup_seconds()
-    with tempfile.TemporaryDirectory() as tmp:
-        process, port, dynamodb_port, stack_startup = _start_stack(Path(tmp) / "devstack.log")
-        try:
-            costs = _request_costs(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dynamodb_port}", runs)
-        finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=30)
-    return stack_startup, emulator_startup, costs
+def measure(stack: BenchStack, runs: int = 50) -> list[RequestCost]:
+    """Per-endpoint request costs on a running stack."""
+    return _request_costs(stack.base_url, stack.dynamodb_endpoint, runs)
 
 
 def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]:
@@ -141,12 +102,11 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
         session_id = api.post("/checkout-sessions", json={}).json()["data"]["id"]
         key = {"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
 
-        def raw_put() -> None:
-            new_id = str(uuid.uuid4())
+        stored = dynamodb.get_item(TableName=TABLE, Key=key, ConsistentRead=True)["Item"]
+
+        def raw_put() -> None:  # the same item the function writes: attributes, index keys, size
             dynamodb.put_item(
-                TableName=TABLE,
-                Item={"pk": {"S": f"SESSION#{new_id}"}, "sk": {"S": "SESSION"}, "id": {"S": new_id}},
-                ConditionExpression="attribute_not_exists(pk)",
+                TableName=TABLE, Item=session_like(stored), ConditionExpression="attribute_not_exists(pk)"
             )
 
         create = RequestCost(

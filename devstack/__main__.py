@@ -1,31 +1,37 @@
-"""`make dev`: serves the whole system on http://127.0.0.1:$PORT until Ctrl-C."""
+"""`make dev`: serves the whole system on http://127.0.0.1:$PORT until Ctrl-C (a second Ctrl-C
+stops at once, without draining)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
-import threading
 import time
 import warnings
 from types import FrameType
 
+from devstack.admin_key import LOCAL_MERCHANT, ready_admin_key
 from devstack.dynamodb_local import DevstackError
 from devstack.stack import LocalStack, StackConfig
+from devstack.template import TEMPLATE_PATH
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="devstack %(levelname)s %(message)s")
     logging.getLogger("botocore").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn").setLevel(logging.WARNING)
     # A request that records no business metric (a GET, a rejection) is normal, not a warning.
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     started = time.monotonic()
     config = StackConfig.from_env()
     stack = LocalStack(config)
-    stopping = threading.Event()
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
+        if stack.stop_requested.is_set():
+            print("devstack: stopping now, without draining", file=sys.stderr, flush=True)
+            os._exit(130)  # DynamoDB Local and the instances die with this process
+        stack.stop_requested.set()
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -41,11 +47,16 @@ def main() -> int:
         f"in {time.monotonic() - started:.1f}s; Ctrl-C stops",
         flush=True,
     )
-    stopping.wait()
-    print("devstack: stopping", flush=True)
+    if config.template_path == TEMPLATE_PATH:
+        key = ready_admin_key(stack.dynamodb, config.table_name, config.data_dir)
+        print(f"devstack: admin key for {LOCAL_MERCHANT} (Authorization: Bearer <key>): {key}", flush=True)
+    stack.stop_requested.wait()
+    if stack.failure:
+        print(f"devstack: {stack.failure}", file=sys.stderr, flush=True)
+    print(f"devstack: stopping (draining {stack.in_flight()} in-flight request(s))", flush=True)
     stack.stop()
     print("devstack: stopped", flush=True)
-    return 0
+    return 1 if stack.failure else 0
 
 
 if __name__ == "__main__":

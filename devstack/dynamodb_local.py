@@ -3,11 +3,13 @@ with the machine's Java."""
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -58,12 +60,33 @@ class DynamoDBLocal:
         self.port = port
         self.data_dir = data_dir  # None: in memory
         self.process: subprocess.Popen[bytes] | None = None
+        self.output: collections.deque[str] = collections.deque(maxlen=20)  # its last stderr lines
+        self._reader: threading.Thread | None = None
+
+    def _collect_output(self, process: subprocess.Popen[bytes]) -> None:
+        """Reads the emulator's stderr as it comes: a full pipe would block it."""
+        assert process.stderr is not None
+        for line in process.stderr:
+            self.output.append(line.decode(errors="replace").rstrip())
+
+    @property
+    def last_output(self) -> str:
+        return " | ".join(line for line in self.output if line.strip())[-500:]
+
+    def exit_code(self) -> int | None:
+        """None while the emulator runs."""
+        return None if self.process is None else self.process.poll()
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Starts the emulator without waiting for it (see `wait_ready`)."""
         java = shutil.which("java")
         if java is None:
             raise DevstackError(JAVA_MISSING)
@@ -87,11 +110,19 @@ class DynamoDBLocal:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
+        self._reader = threading.Thread(
+            target=self._collect_output, args=(self.process,), name="dynamodb-local-output", daemon=True
+        )
+        self._reader.start()
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while not port_open(self.port):
             if self.process.poll() is not None:
-                stderr = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                raise DevstackError(f"DynamoDB Local exited early: {stderr.strip()[-500:]}")
+                if self._reader is not None:
+                    self._reader.join(timeout=2)
+                raise DevstackError(f"DynamoDB Local exited early: {self.last_output}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise DevstackError("DynamoDB Local did not start in time")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -42,5 +43,5 @@ def patterns_of(stream_properties: dict[str, Any]) -> list[dict[str, Any]]:
     return [json.loads(item["Pattern"]) for item in filters]
 
 
-def passes(patterns: list[dict[str, Any]], record: dict[str, Any]) -> bool:
+def passes(patterns: Sequence[dict[str, Any]], record: dict[str, Any]) -> bool:
     return not patterns or any(matches(pattern, record) for pattern in patterns)

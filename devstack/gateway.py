@@ -1,220 +1,176 @@
-"""A local API Gateway HTTP API: each request becomes a v2.0 event, routed by the template's
-`HttpApi` events to that function's real `handler`, like `sam local start-api` without Docker."""
+"""A local API Gateway HTTP API, as an ASGI app: each request becomes a v2.0 event, routed by
+the template's `HttpApi` events to that function's instances, like `sam local start-api`
+without Docker. What API Gateway answers itself, it answers the same way (docs/decisions.md):
+
+- a body over 10 MB: 413 `{"message":"Request Entity Too Large"}`;
+- the function failed (an exception, its timeout, its memory, its process died) or returned a
+  malformed result: 500 `{"message":"Internal Server Error"}`;
+- no answer within the route's integration timeout (`TimeoutInMillis`, 30 s by default):
+  503 `{"message":"Service Unavailable"}`;
+- a request matching no route (an unknown path or another method), while the template has no
+  `$default` route: 404 `{"message":"Not Found"}`. The template's `$default` function answers
+  such requests in the project's own envelopes instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
-import socket
-import threading
-import uuid
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from checkout.web.surfaces import PUBLIC
-from devstack.lambda_runtime import Handler, context_for, load_handler
-from devstack.template import FunctionSpec, HttpRoute
+from devstack.http_events import HttpResponse, build_event, new_request_id, new_trace_id, response_from_result
+from devstack.instances import Invocation
+from devstack.routes import RouteTable
 
 logger = logging.getLogger("devstack")
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's own limit; the functions enforce theirs
-_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
-_loops = threading.local()
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
+_FORWARDED = {"x-forwarded-port", "x-forwarded-proto", "x-amzn-trace-id"}  # API Gateway sets these
+
+Invoker = Callable[[str, dict[str, Any]], Awaitable[Invocation]]
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-def _is_text(content_type: str) -> bool:
-    media_type = content_type.split(";")[0].strip().lower()
-    return media_type.startswith(_TEXT_TYPES) or media_type.endswith(("+json", "+xml"))
+class PayloadTooLarge(Exception):
+    pass
 
 
-def build_event(
-    route: HttpRoute,
-    method: str,
-    target: str,
-    headers: list[tuple[str, str]],
-    body: bytes,
-    source_ip: str,
-    path_parameters: dict[str, str],
-) -> dict[str, Any]:
-    """An API Gateway HTTP API payload v2.0 event, as AWS would send it."""
-    parts = urlsplit(target)
-    merged: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in headers:
-        key = name.lower()
-        if key == "cookie":
-            cookies += [cookie.strip() for cookie in value.split(";") if cookie.strip()]
-            continue
-        merged[key] = f"{merged[key]},{value}" if key in merged else value
-    query: dict[str, str] = {}
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        query[name] = f"{query[name]},{value}" if name in query else value
-    now = datetime.now(UTC)
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": route.route_key,
-        "rawPath": parts.path,
-        "rawQueryString": parts.query,
-        "headers": merged,
-        "requestContext": {
-            "accountId": "000000000000",
-            "apiId": "local",
-            "domainName": merged.get("host", "127.0.0.1"),
-            "domainPrefix": merged.get("host", "127.0.0.1").split(".")[0],
-            "http": {
-                "method": method,
-                "path": parts.path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": merged.get("user-agent", ""),
-            },
-            "requestId": base64.urlsafe_b64encode(uuid.uuid4().bytes[:12]).decode().rstrip("=") + "=",
-            "routeKey": route.route_key,
-            "stage": "$default",
-            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(now.timestamp() * 1000),
-        },
-        "isBase64Encoded": False,
-    }
-    if cookies:
-        event["cookies"] = cookies
-    if query:
-        event["queryStringParameters"] = query
-    if path_parameters:
-        event["pathParameters"] = path_parameters
-    if body:
-        if _is_text(merged.get("content-type", "")):
-            try:
-                event["body"] = body.decode("utf-8")
-            except UnicodeDecodeError:
-                event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
-        else:
-            event["body"], event["isBase64Encoded"] = base64.b64encode(body).decode(), True
-    return event
+class ClientGone(Exception):
+    pass
+
+
+def api_gateway_answer(status: int, message: str, request_id: str, close: bool = False) -> HttpResponse:
+    headers = [("content-type", "application/json"), ("apigw-requestid", request_id)]
+    if close:
+        headers.append(("connection", "close"))
+    return HttpResponse(status, headers, json.dumps({"message": message}, separators=(",", ":")).encode())
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """The whole body (Content-Length or chunked alike: the server has framed it)."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        body += message.get("body", b"")
+        if len(body) > limit:
+            raise PayloadTooLarge
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def forwarded_headers(
+    headers: list[tuple[str, str]], body: bytes, client_ip: str, port: int
+) -> list[tuple[str, str]]:
+    """The request headers as API Gateway hands them on: framing headers gone (the body arrives
+    whole), a Content-Length for a body that came chunked, and its own X-Forwarded-* headers."""
+    kept = [(name, value) for name, value in headers if name not in _HOP_BY_HOP | _FORWARDED]
+    if body and not any(name == "content-length" for name, _ in kept):
+        kept.append(("content-length", str(len(body))))
+    forwarded_for = [value for name, value in kept if name == "x-forwarded-for"]
+    kept = [(name, value) for name, value in kept if name != "x-forwarded-for"]
+    return [
+        *kept,
+        ("x-amzn-trace-id", new_trace_id()),
+        ("x-forwarded-for", ", ".join([*forwarded_for, client_ip])),
+        ("x-forwarded-port", str(port)),
+        ("x-forwarded-proto", "http"),
+    ]
 
 
 class Gateway:
-    """Routes requests to the functions; each function's module is imported once (a warm Lambda)."""
+    def __init__(self, routes: RouteTable, invoke: Invoker, port: int, client_timeout: float) -> None:
+        self.routes = routes
+        self.invoke = invoke
+        self.port = port
+        self.client_timeout = client_timeout
 
-    def __init__(self, specs: list[FunctionSpec]) -> None:
-        every_route = [route for spec in specs for route in spec.routes]
-        self.routes = [route for route in every_route if not route.is_default]
-        # Like API Gateway: a request no route matches goes to the $default route's function, which
-        # answers 404 or 405 itself (the same code as in AWS).
-        self.default_route = next((route for route in every_route if route.is_default), None)
-        self.specs = {spec.logical_id: spec for spec in specs if spec.routes}
-        self.handlers: dict[str, Handler] = {name: load_handler(spec) for name, spec in self.specs.items()}
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        request_id = new_request_id()
+        try:
+            response = await self._answer(scope, receive, request_id)
+        except ClientGone:
+            return
+        await send_response(send, response)
 
-    def resolve(self, method: str, path: str) -> tuple[HttpRoute | None, dict[str, str]]:
-        """The matching route and its path parameters, else the $default route (None without one)."""
-        for route in self.routes:
-            params = route.match(path)
-            if params is not None and route.method == method:
-                return route, params
-        return self.default_route, {}
+    async def _answer(self, scope: Scope, receive: Receive, request_id: str) -> HttpResponse:
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
+        declared = next((value for name, value in headers if name == "content-length"), "0")
+        if declared.isdigit() and int(declared) > MAX_PAYLOAD_BYTES:  # the server rejects non-numbers
+            return api_gateway_answer(413, "Request Entity Too Large", request_id, close=True)
+        try:
+            async with asyncio.timeout(self.client_timeout):
+                body = await read_body(receive, MAX_PAYLOAD_BYTES)
+        except PayloadTooLarge:
+            return api_gateway_answer(413, "Request Entity Too Large", request_id, close=True)
+        except TimeoutError:
+            return api_gateway_answer(408, "Request Timeout", request_id, close=True)
+        method = scope["method"].upper()
+        path = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        match = self.routes.resolve(method, path)
+        if match is None:
+            return api_gateway_answer(404, "Not Found", request_id)
+        client_ip = scope["client"][0] if scope.get("client") else "127.0.0.1"
+        event = build_event(
+            match.route,
+            method,
+            path + (f"?{query}" if query else ""),
+            forwarded_headers(headers, body, client_ip, self.port),
+            body,
+            client_ip,
+            match.path_parameters,
+            request_id=request_id,
+            default_host=f"127.0.0.1:{self.port}",
+        )
+        return await self._integrate(match.route.function, match.route.timeout_ms / 1000, event, request_id)
 
-    def invoke(self, route: HttpRoute, event: dict[str, Any]) -> dict[str, Any]:
-        if not hasattr(_loops, "loop"):
-            # Mangum drives the ASGI app on the thread's event loop; server threads have none.
-            _loops.loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(_loops.loop)
-        spec = self.specs[route.function]
-        result: dict[str, Any] = self.handlers[route.function](event, context_for(spec))
-        return result
-
-
-def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
-    class RequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "checkout-devstack"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in separate writes; without this, Nagle's algorithm and the
-            # client's delayed ACK add ~40 ms to every keep-alive response.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the functions log structured JSON; the gateway stays quiet
-
-        def _serve(self) -> None:
-            method = self.command.upper()
-            length = int(self.headers.get("content-length") or 0)
-            if length > MAX_PAYLOAD_BYTES:
-                self._send_envelope(413, "Request body is too large", "body_too_large")
-                self.close_connection = True
-                return
-            body = self.rfile.read(length) if length else b""
-            path = urlsplit(self.path).path
-            route, params = gateway.resolve(method, path)
-            if route is None:
-                self._send_not_found()
-                return
-            event = build_event(
-                route, method, self.path, list(self.headers.items()), body, self.client_address[0], params
-            )
-            try:
-                result = gateway.invoke(route, event)
-            except Exception:
-                logger.exception("function raised", extra={"function": route.function})
-                # Like API Gateway when the integration fails: a 500 with no detail.
-                self._send_envelope(500, "Internal Server Error", "internal_error", "api_error")
-                return
-            self._send_result(result)
-
-        def _send_result(self, result: dict[str, Any]) -> None:
-            raw = result.get("body") or ""
-            payload = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
-            self.send_response(int(result.get("statusCode", 200)))
-            for name, value in (result.get("headers") or {}).items():
-                if name.lower() not in ("content-length", "connection"):
-                    self.send_header(name, value)
-            for name, values in (result.get("multiValueHeaders") or {}).items():
-                for value in values:
-                    self.send_header(name, value)
-            for cookie in result.get("cookies") or []:
-                self.send_header("Set-Cookie", cookie)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-
-        def _send_not_found(self) -> None:
-            """What API Gateway answers when no route (not even $default) matches."""
-            payload = b'{"message":"Not Found"}'
-            self.send_response(404)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def _send_envelope(
-            self, status: int, message: str, code: str, error_type: str = "invalid_request_error"
-        ) -> None:
-            payload = json.dumps(PUBLIC.error(status, message, error_type, code, None)).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("X-Request-Id", str(uuid.uuid4()))
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
-
-    return RequestHandler
+    async def _integrate(
+        self, function: str, timeout: float, event: dict[str, Any], request_id: str
+    ) -> HttpResponse:
+        # The invocation runs on even when the integration gives up on it, as in AWS.
+        invocation = asyncio.ensure_future(self.invoke(function, event))
+        invocation.add_done_callback(_consume)
+        await asyncio.wait({invocation}, timeout=timeout)
+        if not invocation.done():
+            logger.error("%s: no answer within the %.0f s integration timeout", function, timeout)
+            return api_gateway_answer(503, "Service Unavailable", request_id)
+        result = invocation.result()
+        if result.error is not None:
+            logger.error("%s failed: %s: %s", function, result.error.error_type, result.error.message)
+            return api_gateway_answer(500, "Internal Server Error", request_id)
+        response = response_from_result(result.result)
+        if response is None:
+            logger.error("%s returned a malformed response", function)
+            return api_gateway_answer(500, "Internal Server Error", request_id)
+        return HttpResponse(
+            response.status, [*response.headers, ("apigw-requestid", request_id)], response.body
+        )
 
 
-class GatewayServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # bursts of concurrent clients (the race tests) must not be refused
-    allow_reuse_address = True
+def _consume(task: asyncio.Future[Invocation]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
-def serve(gateway: Gateway, port: int) -> GatewayServer:
-    server = GatewayServer(("127.0.0.1", port), _request_handler(gateway))
-    threading.Thread(target=server.serve_forever, name="gateway", daemon=True).start()
-    return server
+async def send_response(send: Send, response: HttpResponse) -> None:
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devstack.template import FunctionSpec
+from devstack.specs import FunctionSpec
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -23,10 +23,14 @@ class LambdaContext:
     memory_limit_in_mb: int = 512
     function_version: str = "$LATEST"
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    deadline_epoch_ms: int | None = None  # set by the instance host; else now + timeout
     _deadline: float = field(default=0.0, repr=False)
 
     def __post_init__(self) -> None:
-        self._deadline = time.monotonic() + self.timeout_seconds
+        if self.deadline_epoch_ms is None:
+            self._deadline = time.monotonic() + self.timeout_seconds
+        else:
+            self._deadline = time.monotonic() + (self.deadline_epoch_ms / 1000 - time.time())
         self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{self.function_name}"
         self.log_group_name = f"/aws/lambda/{self.function_name}"
         self.log_stream_name = "local"
@@ -35,8 +39,16 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def context_for(spec: FunctionSpec) -> LambdaContext:
-    return LambdaContext(function_name=spec.logical_id, timeout_seconds=spec.timeout)
+def context_for(
+    spec: FunctionSpec, request_id: str | None = None, deadline_epoch_ms: int | None = None
+) -> LambdaContext:
+    return LambdaContext(
+        function_name=spec.logical_id,
+        timeout_seconds=spec.timeout,
+        memory_limit_in_mb=spec.memory_mb,
+        aws_request_id=request_id or str(uuid.uuid4()),
+        deadline_epoch_ms=deadline_epoch_ms,
+    )
 
 
 def load_handler(spec: FunctionSpec) -> Handler:

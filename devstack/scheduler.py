@@ -1,18 +1,22 @@
 """Invokes each scheduled function at its template rate (or every SCHEDULE_SECONDS), with a real
-EventBridge "Scheduled Event"."""
+EventBridge "Scheduled Event", one thread per schedule."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from devstack.lambda_runtime import Handler, context_for, load_handler
-from devstack.template import FunctionSpec
+from devstack.instances import Invocation
+from devstack.specs import FunctionSpec
 
 logger = logging.getLogger("devstack")
+
+Invoke = Callable[[str, dict[str, Any]], Invocation]
 
 
 def scheduled_event(rule_name: str) -> dict[str, Any]:
@@ -30,9 +34,10 @@ def scheduled_event(rule_name: str) -> dict[str, Any]:
 
 
 class Scheduler:
-    def __init__(self, specs: list[FunctionSpec], override_seconds: float | None) -> None:
+    def __init__(self, specs: list[FunctionSpec], invoke: Invoke, override_seconds: float | None) -> None:
+        self.invoke = invoke
         self.jobs = [
-            (spec, load_handler(spec), float(override_seconds or spec.schedule_seconds or 60))
+            (spec, float(override_seconds or spec.schedule_seconds or 60))
             for spec in specs
             if spec.schedule_seconds
         ]
@@ -49,11 +54,18 @@ class Scheduler:
     def stop(self) -> None:
         self.stop_event.set()
         for thread in self.threads:
-            thread.join(timeout=30)
+            thread.join(timeout=90)
 
-    def _run(self, spec: FunctionSpec, handler: Handler, every: float) -> None:
-        while not self.stop_event.wait(every):
-            try:
-                handler(scheduled_event(spec.logical_id), context_for(spec))
-            except Exception:
-                logger.exception("scheduled function failed", extra={"function": spec.logical_id})
+    def _run(self, spec: FunctionSpec, every: float) -> None:
+        """Fires on a fixed rate (no drift); a run longer than the rate delays the next one."""
+        next_run = time.monotonic() + every
+        while not self.stop_event.wait(max(0.0, next_run - time.monotonic())):
+            next_run = max(next_run + every, time.monotonic())
+            invocation = self.invoke(spec.logical_id, scheduled_event(spec.logical_id))
+            if invocation.error is not None:
+                logger.error(
+                    "%s failed: %s: %s",
+                    spec.logical_id,
+                    invocation.error.error_type,
+                    invocation.error.message,
+                )

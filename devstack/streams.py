@@ -1,179 +1,191 @@
-"""Polls the table's DynamoDB stream and invokes the stream-triggered function, as Lambda's
-event source mapping does: batches per shard, filter criteria, partial-batch retries from the
-lowest failed sequence number, bounded retries, and an on-failure destination (a local file)."""
+"""The stream side of the local Lambda service: one event-source mapping per stream-triggered
+function, each with its own settings, filter, checkpoints and on-failure destination.
+
+A mapping finds the table's stream, follows its shards (a child only once its parent was read to
+its end, as Lambda keeps a key's records in order across a split), reads each shard on its own
+thread, and reports how it keeps up: a log line every LAG_REPORT_SECONDS while records flow, and
+a summary when it stops.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from devstack.filters import passes, patterns_of
-from devstack.lambda_runtime import Handler, context_for, load_handler
-from devstack.template import FunctionSpec
+from botocore.exceptions import BotoCoreError, ClientError
+
+from devstack.batches import BatchDelivery, FailureDestination, SourceSettings, Stopped
+from devstack.checkpoints import CheckpointStore
+from devstack.instances import Invocation
+from devstack.shards import LagStats, ShardConsumer
+from devstack.specs import FunctionSpec
 
 logger = logging.getLogger("devstack")
 
-
 DISCOVERY_SECONDS = 1.0
+LAG_REPORT_SECONDS = 10.0
 
 
-@dataclass
-class _Shard:
-    iterator: str | None
-    pending: list[dict[str, Any]] = field(default_factory=list)
-    attempts: int = 0
-
-
-def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
-    """A GetRecords record as Lambda delivers it: JSON-safe, with its source ARN."""
-    out: dict[str, Any] = json.loads(json.dumps(record, default=_json_default))
-    out["eventSourceARN"] = stream_arn
-    for image in ("NewImage", "OldImage"):
-        if image in out.get("dynamodb", {}):
-            out["dynamodb"][image] = {k: _repaired(v) for k, v in out["dynamodb"][image].items()}
-    return out
-
-
-def _repaired(attribute: Any) -> Any:
-    """botocore's parse of GetRecords turns an empty map `{"M": {}}` into `{}`; Lambda delivers
-    `{"M": {}}`, so the records are put back in Lambda's shape here."""
-    if attribute == {}:
-        return {"M": {}}
-    ((kind, value),) = attribute.items()
-    if kind == "M":
-        return {"M": {k: _repaired(v) for k, v in value.items()}}
-    if kind == "L":
-        return {"L": [_repaired(v) for v in value]}
-    return attribute
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return int(value.timestamp())
-    raise TypeError(f"unserializable {type(value).__name__}")
-
-
-class StreamPoller:
+class EventSourceMapping:
     def __init__(
         self,
         spec: FunctionSpec,
+        invoke: Callable[[dict[str, Any]], Invocation],
         dynamodb: Any,
         streams: Any,
         table_name: str,
         failure_log: Path | None,
-        interval: float = 0.25,
+        checkpoint_folder: Path | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
+        pause: Callable[[float], bool] | None = None,
     ) -> None:
-        props = spec.stream or {}
+        """`checkpoint_folder` None keeps checkpoints in memory (a stack whose data is in memory);
+        `pause(seconds)` waits between retries (tests pass one that does not)."""
         self.spec = spec
-        self.handler: Handler = load_handler(spec)
+        self.function = spec.logical_id
+        self.settings = SourceSettings.from_properties(spec.stream or {})
         self.dynamodb = dynamodb
         self.streams = streams
         self.table_name = table_name
-        self.batch_size = int(props.get("BatchSize", 100))
-        self.max_retries = int(props.get("MaximumRetryAttempts", 10))
-        self.bisect = bool(props.get("BisectBatchOnFunctionError", False))
-        self.patterns = patterns_of(props)
-        self.failure_log = failure_log
-        self.interval = interval
-        self.shards: dict[str, _Shard] = {}
+        self.checkpoint_folder = checkpoint_folder
+        self.clock = clock
         self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
+        self.destination = FailureDestination(self.function, failure_log)
+        self.delivery = BatchDelivery(invoke, self.settings, self.destination, pause or self._pause, now)
+        self.stats = LagStats()
         self.stream_arn = ""
-        self._next_discovery = 0.0
+        self.checkpoints: CheckpointStore | None = None
+        self.consumers: dict[str, ShardConsumer] = {}
+        self._threads: list[threading.Thread] = []
+        self._thread = threading.Thread(target=self._run, name=f"stream-{self.function}", daemon=True)
+
+    def _pause(self, seconds: float) -> bool:
+        return not self.stop_event.wait(seconds)
+
+    # Threads: a discovery loop, and one reader per shard.
 
     def start(self) -> None:
-        self.thread.start()
+        if self.settings.enabled:
+            self._thread.start()
 
     def stop(self) -> None:
         self.stop_event.set()
-        self.thread.join(timeout=10)
+        for thread in [self._thread, *self._threads]:
+            if thread.is_alive():
+                thread.join(timeout=60)
+        logger.info(
+            "stream %s: delivered %d records in %d batches this run (%d set aside)",
+            self.function, self.stats.delivered, self.stats.batches, self.destination.count,
+        )  # fmt: skip
 
     def _run(self) -> None:
+        next_report = self.clock() + LAG_REPORT_SECONDS
+        failing = False
         while not self.stop_event.is_set():
             try:
-                self.poll_once()
+                for consumer in self._discover():
+                    thread = threading.Thread(
+                        target=self._consume, args=(consumer,), name=f"shard-{consumer.shard_id}", daemon=True
+                    )
+                    self._threads.append(thread)
+                    thread.start()
+                if failing:
+                    logger.info("stream %s: the stream is reachable again", self.function)
+                failing = False
+            except (ClientError, BotoCoreError) as error:
+                if not failing and not self.stop_event.is_set():
+                    logger.warning(
+                        "stream %s: cannot describe the stream (%s); retrying", self.function, error
+                    )
+                failing = True
+            if self.clock() >= next_report:
+                self._report()
+                next_report = self.clock() + LAG_REPORT_SECONDS
+            self.stop_event.wait(DISCOVERY_SECONDS)
+
+    def _consume(self, consumer: ShardConsumer) -> None:
+        while not self.stop_event.is_set() and not consumer.finished:
+            try:
+                worked = consumer.step()
+            except Stopped:
+                return
             except Exception:
-                if not self.stop_event.is_set():  # the emulator may already be gone at shutdown
-                    logger.exception("stream poll failed")
-            self.stop_event.wait(self.interval)
+                logger.exception("stream %s: shard %s failed; retrying", self.function, consumer.shard_id)
+                worked = False
+            if not worked:
+                self.stop_event.wait(consumer.rest_seconds())
 
-    def poll_once(self) -> int:
-        """One pass over every shard; returns how many records were delivered."""
-        self._discover_shards()
-        delivered = 0
-        for shard_id, shard in list(self.shards.items()):
-            if not shard.pending and shard.iterator:
-                response = self.streams.get_records(ShardIterator=shard.iterator, Limit=1000)
-                shard.iterator = response.get("NextShardIterator")
-                shard.pending = [
-                    record
-                    for record in response.get("Records", [])
-                    if passes(self.patterns, lambda_record(record, self.stream_arn))
-                ]
-            if shard.pending:
-                delivered += self._deliver(shard_id, shard)
-        return delivered
+    def _report(self) -> None:
+        waits = self.stats.take_waits()
+        if waits:
+            waiting = sum(len(consumer.buffer) for consumer in self.consumers.values())
+            logger.info(
+                "stream %s: over %.0f s %s (from read to delivered); %d read, not yet delivered",
+                self.function, LAG_REPORT_SECONDS, LagStats.describe(waits), waiting,
+            )  # fmt: skip
 
-    def _discover_shards(self) -> None:
-        """Finds the stream once, then looks for new shards at most every DISCOVERY_SECONDS
-        (not on every 0.25 s poll: two more round trips each time for nothing)."""
-        if time.monotonic() < self._next_discovery:
-            return
-        self._next_discovery = time.monotonic() + DISCOVERY_SECONDS
+    # Shards
+
+    def _discover(self) -> list[ShardConsumer]:
+        """Finds new shards; returns the consumers that may start (their parent is done)."""
         if not self.stream_arn:
-            self.stream_arn = self.dynamodb.describe_table(TableName=self.table_name)["Table"].get(
-                "LatestStreamArn", ""
-            )
-        arn = self.stream_arn
-        if not arn:
-            return
-        description = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]
-        for shard in description.get("Shards", []):
+            table = self.dynamodb.describe_table(TableName=self.table_name)["Table"]
+            self.stream_arn = table.get("LatestStreamArn", "")
+            if not self.stream_arn:
+                return []
+            self.checkpoints = CheckpointStore(self.checkpoint_folder, self.function, self.stream_arn)
+        assert self.checkpoints is not None
+        first_look = not self.consumers
+        fresh_mapping = first_look and self.checkpoints.empty
+        for shard in self._shards():
             shard_id = shard["ShardId"]
-            if shard_id not in self.shards:
-                iterator = self.streams.get_shard_iterator(
-                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-                self.shards[shard_id] = _Shard(iterator)
+            if shard_id in self.consumers:
+                continue
+            # LATEST applies to the shards open when the mapping is created; later ones start at
+            # their beginning.
+            position = self.settings.starting_position if fresh_mapping else "TRIM_HORIZON"
+            consumer = ShardConsumer(
+                shard_id, shard.get("ParentShardId"), self.stream_arn, self.streams, self.settings,
+                self.delivery, self.checkpoints, self.stats, position, self.clock,
+            )  # fmt: skip
+            self.consumers[shard_id] = consumer
+            if not consumer.finished:
+                logger.info("stream %s: shard %s %s", self.function, shard_id, consumer.describe_start())
+        return [consumer for consumer in self.consumers.values() if self._may_start(consumer)]
 
-    def _deliver(self, shard_id: str, shard: _Shard) -> int:
-        batch = shard.pending[: self.batch_size]
-        event = {"Records": [lambda_record(record, self.stream_arn) for record in batch]}
-        try:
-            result = self.handler(event, context_for(self.spec)) or {}
-            failures = [item["itemIdentifier"] for item in result.get("batchItemFailures", [])]
-        except Exception:
-            logger.exception("stream function raised", extra={"shard": shard_id})
-            failures = [batch[0]["dynamodb"]["SequenceNumber"]]
-            if self.bisect and len(batch) > 1:
-                failures = [batch[len(batch) // 2]["dynamodb"]["SequenceNumber"]]
-        if not failures:
-            shard.pending = shard.pending[len(batch) :]
-            shard.attempts = 0
-            return len(batch)
-        # Retry from the lowest failed sequence number; everything before it succeeded.
-        lowest = min(failures, key=int)
-        index = next(i for i, record in enumerate(batch) if record["dynamodb"]["SequenceNumber"] == lowest)
-        shard.pending = shard.pending[index:]
-        shard.attempts += 1
-        if shard.attempts > self.max_retries:
-            self._send_to_failure_destination(shard_id, shard.pending[: len(batch) - index])
-            shard.pending = shard.pending[len(batch) - index :]
-            shard.attempts = 0
-        return index
+    def _shards(self) -> list[dict[str, Any]]:
+        shards: list[dict[str, Any]] = []
+        arguments: dict[str, Any] = {"StreamArn": self.stream_arn}
+        while True:
+            description = self.streams.describe_stream(**arguments)["StreamDescription"]
+            shards += description.get("Shards", [])
+            if not description.get("LastEvaluatedShardId"):
+                return shards
+            arguments["ExclusiveStartShardId"] = description["LastEvaluatedShardId"]
 
-    def _send_to_failure_destination(self, shard_id: str, records: list[dict[str, Any]]) -> None:
-        logger.error(
-            "stream records exhausted their retries", extra={"shard": shard_id, "count": len(records)}
-        )
-        if self.failure_log is not None:
-            self.failure_log.parent.mkdir(parents=True, exist_ok=True)
-            with self.failure_log.open("a") as handle:
-                for record in records:
-                    handle.write(json.dumps(lambda_record(record, self.stream_arn)) + "\n")
+    def _may_start(self, consumer: ShardConsumer) -> bool:
+        if consumer.finished or consumer.started:
+            return False
+        parent = self.consumers.get(consumer.parent_id or "")
+        if parent is not None and not parent.finished:
+            return False
+        consumer.started = True
+        return True
+
+    # Synchronous use (tests): one pass over every shard that may run, without threads.
+
+    def poll_once(self) -> bool:
+        """Discovers shards and steps each unfinished one once; True when anything was done."""
+        self._discover()
+        worked = False
+        for consumer in list(self.consumers.values()):
+            parent = self.consumers.get(consumer.parent_id or "")
+            if not consumer.finished and (parent is None or parent.finished):
+                worked = consumer.step() or worked
+        return worked

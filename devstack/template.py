@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from devstack.specs import (
+    ANY_METHOD,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_ROUTE,
+    DEFAULT_TIMEOUT_S,
+    INTEGRATION_TIMEOUT_MS,
+    FunctionSpec,
+    HttpRoute,
+)
+
+__all__ = ["ROOT", "TEMPLATE_PATH", "FunctionSpec", "HttpRoute", "functions", "load_template"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -44,53 +55,6 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     return document
 
 
-DEFAULT_ROUTE = "$default"
-
-
-@dataclass(frozen=True)
-class HttpRoute:
-    method: str  # "ANY" for the $default route
-    path: str  # API Gateway style: /checkout-sessions/{id}, or $default
-    function: str  # logical id
-
-    @property
-    def is_default(self) -> bool:
-        return self.path == DEFAULT_ROUTE
-
-    @property
-    def route_key(self) -> str:
-        return DEFAULT_ROUTE if self.is_default else f"{self.method} {self.path}"
-
-    def match(self, path: str) -> dict[str, str] | None:
-        """Path parameters when `path` fits this route's template, else None. The $default route
-        fits every path (the gateway tries it last)."""
-        if self.is_default:
-            return {}
-        pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)) + "$"
-        found = re.match(pattern, path)
-        return None if found is None else found.groupdict()
-
-
-@dataclass(frozen=True)
-class FunctionSpec:
-    logical_id: str
-    code_uri: Path
-    handler: str  # module.attribute
-    timeout: int
-    environment: dict[str, str] = field(default_factory=dict)
-    routes: tuple[HttpRoute, ...] = ()
-    stream: dict[str, Any] | None = None  # the DynamoDB event's Properties
-    schedule_seconds: int | None = None
-
-    @property
-    def module_path(self) -> Path:
-        return self.code_uri / (self.handler.rsplit(".", 1)[0] + ".py")
-
-    @property
-    def handler_name(self) -> str:
-        return self.handler.rsplit(".", 1)[1]
-
-
 def parameter_defaults(template: dict[str, Any]) -> dict[str, str]:
     return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
 
@@ -114,12 +78,37 @@ def _rate_seconds(expression: str) -> int:
     return int(found.group(1)) * unit
 
 
+def _http_route(properties: dict[str, Any], logical_id: str) -> HttpRoute:
+    """SAM's HttpApi event: no Path (or `$default`) is the catch-all route; no Method is ANY."""
+    method = str(properties.get("Method", ANY_METHOD)).upper()
+    if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
+        method = ANY_METHOD
+    return HttpRoute(
+        method,
+        str(properties.get("Path", DEFAULT_ROUTE)),
+        logical_id,
+        int(properties.get("TimeoutInMillis", INTEGRATION_TIMEOUT_MS)),
+    )
+
+
+def _layer_folders(layers: list[Any], template: dict[str, Any], base_dir: Path) -> tuple[Path, ...]:
+    """The content folders of the template's own layers (`!Ref SomeLayer`); ARNs have none here."""
+    resources = template.get("Resources", {})
+    folders = []
+    for layer in layers:
+        resource = resources.get(layer["Ref"]) if isinstance(layer, dict) and "Ref" in layer else None
+        if resource and resource.get("Type") == "AWS::Serverless::LayerVersion":
+            folders.append(base_dir / resource["Properties"]["ContentUri"])
+    return tuple(folders)
+
+
 def functions(
-    refs: dict[str, str] | None = None, template: dict[str, Any] | None = None
+    refs: dict[str, str] | None = None, template: dict[str, Any] | None = None, base_dir: Path = ROOT
 ) -> list[FunctionSpec]:
     """Every `AWS::Serverless::Function` with its triggers and resolved environment.
 
     `refs` gives values for `Ref`s (the table name, parameters); parameter defaults fill the rest.
+    `CodeUri` and layer folders are relative to `base_dir`, the template's folder.
     """
     template = template or load_template()
     refs = {**parameter_defaults(template), **(refs or {})}
@@ -134,25 +123,27 @@ def functions(
         routes, stream, schedule = [], None, None
         for event in props.get("Events", {}).values():
             if event["Type"] == "HttpApi":
-                http = event.get("Properties", {})
-                if "Path" not in http:  # SAM: an HttpApi event without Path and Method is $default
-                    routes.append(HttpRoute("ANY", DEFAULT_ROUTE, logical_id))
-                else:
-                    routes.append(HttpRoute(http["Method"].upper(), http["Path"], logical_id))
+                routes.append(_http_route(event.get("Properties") or {}, logical_id))
             elif event["Type"] == "DynamoDB":
                 stream = event["Properties"]
             elif event["Type"] == "Schedule":
                 schedule = _rate_seconds(event["Properties"]["Schedule"])
+        reserved = props.get("ReservedConcurrentExecutions")
         specs.append(
             FunctionSpec(
                 logical_id=logical_id,
-                code_uri=ROOT / props["CodeUri"],
+                code_uri=base_dir / props["CodeUri"],
                 handler=props["Handler"],
-                timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+                timeout=int(props.get("Timeout", globals_.get("Timeout", DEFAULT_TIMEOUT_S))),
                 environment={name: _resolve(value, refs) for name, value in env_source.items()},
                 routes=tuple(routes),
                 stream=stream,
                 schedule_seconds=schedule,
+                memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", DEFAULT_MEMORY_MB))),
+                layers=_layer_folders(
+                    [*globals_.get("Layers", []), *props.get("Layers", [])], template, base_dir
+                ),
+                reserved_concurrency=None if reserved is None else int(reserved),
             )
         )
     return specs

@@ -16,6 +16,7 @@ import pytest
 
 from tests.builders import ROOT, linked_order_body, order_body
 from tests.integration.conftest import TABLE_NAME, RunningStack, start_stack, stop_stack
+from tests.stack import printed_admin_key
 
 minted: list[str] = []  # every key this module made, for the log check at the end
 
@@ -84,6 +85,20 @@ def test_make_api_key_prints_a_test_key_alone_on_its_last_line(required_stack: R
     key = new_key(required_stack, "acct_integration_c", "read")
 
     assert key.startswith("csk_test_") and len(key) == len("csk_test_") + 43
+
+
+def test_make_dev_prints_a_ready_admin_key_for_the_local_merchant(
+    api: httpx.Client, required_stack: RunningStack
+) -> None:
+    key = printed_admin_key(required_stack)
+
+    created = api.post("/api/v1/checkout-sessions", json={}, headers=auth(key))
+    listed = api.get("/api/v1/checkout-sessions", headers=auth(key))
+
+    assert created.status_code == 200, created.text
+    assert listed.status_code == 200, listed.text
+    assert created.json()["id"] in [session["id"] for session in listed.json()["data"]]
+    assert api.get("/api/v1/checkout-sessions").status_code == 401
 
 
 def test_no_key_is_a_401(api: httpx.Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from devstack.gateway import build_event
+from devstack.http_events import build_event, response_from_result
 from devstack.template import HttpRoute, functions
 
 ROUTE = HttpRoute("POST", "/checkout-sessions/{id}/expire", "ExpireCheckoutSessionFunction")
@@ -84,3 +84,57 @@ def test_every_route_comes_from_the_template() -> None:
         "GET /checkout-sessions/{id}",
         "POST /checkout-sessions/{id}/expire",
     } <= keys
+
+
+def test_a_malformed_host_is_replaced_by_the_gateways_own() -> None:
+    for host in ["a:b:c", "host:port", "bad host", "", "x:99999", "[::1", "-x-"]:
+        built = event(headers=[("Host", host)], default_host="127.0.0.1:3000")
+        assert built["headers"]["host"] == "127.0.0.1:3000"  # type: ignore[index]
+        assert built["requestContext"]["domainName"] == "127.0.0.1"  # type: ignore[index]
+
+
+def test_the_domain_name_is_the_host_without_its_port() -> None:
+    built = event(headers=[("Host", "abc123.execute-api.us-east-1.amazonaws.com:443")])
+    context = built["requestContext"]
+    assert isinstance(context, dict)
+    assert context["domainName"] == "abc123.execute-api.us-east-1.amazonaws.com"
+    assert context["domainPrefix"] == "abc123"
+
+
+def test_the_request_id_can_be_given() -> None:
+    built = event(request_id="Vx1aBcDeFgHiJkL=")
+    assert built["requestContext"]["requestId"] == "Vx1aBcDeFgHiJkL="  # type: ignore[index]
+
+
+def test_the_default_route_and_any_routes_have_their_route_keys() -> None:
+    assert event(route=HttpRoute("ANY", "$default", "F"), path_parameters={})["routeKey"] == "$default"
+    assert HttpRoute("ANY", "/files/{proxy+}", "F").route_key == "ANY /files/{proxy+}"
+
+
+def test_a_result_without_status_code_is_a_json_200() -> None:
+    response = response_from_result({"hello": "world"})
+    assert response is not None
+    assert (response.status, response.body) == (200, b'{"hello":"world"}')
+    assert ("content-type", "application/json") in response.headers
+
+
+def test_a_full_result_becomes_status_headers_cookies_and_body() -> None:
+    response = response_from_result(
+        {
+            "statusCode": 201,
+            "headers": {"X-A": "1", "Content-Length": "999"},
+            "cookies": ["a=1", "b=2"],
+            "body": base64.b64encode(b"\x00\x01").decode(),
+            "isBase64Encoded": True,
+        }
+    )
+    assert response is not None
+    assert response.status == 201
+    assert response.headers == [("X-A", "1"), ("set-cookie", "a=1"), ("set-cookie", "b=2")]
+    assert response.body == b"\x00\x01"
+
+
+def test_malformed_results_are_refused() -> None:
+    for result in [{"statusCode": "abc"}, {"statusCode": 200, "body": {"a": 1}}, {"statusCode": 99}]:
+        assert response_from_result(result) is None
+    assert response_from_result({"statusCode": 200, "body": "!!", "isBase64Encoded": True}) is None
