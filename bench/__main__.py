@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
-from pathlib import Path
 
 from bench import cold_start, requests, stream_lag, throughput
-from bench.stack import running_stack, template_without_batching_window
+from bench.stack import running_stack
 
 COLD_START_GOAL = 1.2
 AUTH_GOAL = 1.05  # an authenticated request, its key cached, vs an anonymous one
@@ -81,13 +79,7 @@ def main() -> None:
             flush=True,
         )
         lag = stream_lag.measure(stack, args.seconds)
-        print(lag_line("stream lag, order executed -> session complete (template as is)", lag), flush=True)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_stack(template_without_batching_window(Path(tmp))) as stack,
-    ):
-        lag = stream_lag.measure(stack, args.seconds, warm_up=15)
-        print(lag_line("the same with MaximumBatchingWindowInSeconds 0 (a template copy)", lag))
+        print(lag_line("stream lag, order executed -> session complete", lag), flush=True)
 
 
 if __name__ == "__main__":

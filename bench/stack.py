@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import signal
 import subprocess
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import yaml
 
 from devstack.dynamodb_local import free_port
-from devstack.template import ROOT, load_template
+from devstack.template import ROOT
 
 TABLE = "checkout-bench"
 ORDER_EVENTS_SECRET = "whsec_bench_secret"
@@ -51,23 +49,6 @@ class BenchStack:
             aws_access_key_id="local", aws_secret_access_key="local",
             config=Config(max_pool_connections=max_connections),
         )  # fmt: skip
-
-
-def template_without_batching_window(folder: Path) -> Path:
-    """A copy of template.yaml whose stream mappings have no batching window (code paths made
-    absolute): the lag the local poller adds by itself, without the template's wait."""
-    template = copy.deepcopy(load_template())
-    for resource in template["Resources"].values():
-        properties = resource.get("Properties", {})
-        for key in ("CodeUri", "ContentUri"):
-            if isinstance(properties.get(key), str):
-                properties[key] = str(ROOT / properties[key])
-        for event in properties.get("Events", {}).values():
-            if event["Type"] == "DynamoDB":
-                event["Properties"]["MaximumBatchingWindowInSeconds"] = 0
-    path = folder / "template-no-batching-window.yaml"
-    path.write_text(yaml.safe_dump(template, sort_keys=False))
-    return path
 
 
 @contextmanager
