@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from checkout import composition
+from checkout.coldstart import ends_cold_path
 from checkout.domain.clock import now_ms
 from checkout.domain.expiry import expire_due_sessions
 from checkout.observability import count, logger, metrics
@@ -16,6 +17,7 @@ from checkout.startup import check_settings
 check_settings()
 
 
+@ends_cold_path
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from checkout import composition
 from checkout.adapters.dynamodb.stream import order_status_change
+from checkout.coldstart import ends_cold_path
 from checkout.domain.clock import now_ms
 from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
@@ -31,6 +32,7 @@ def sync_record(record: DynamoDBRecord) -> None:
         count(f"CheckoutSession{moved.value.title()}")
 
 
+@ends_cold_path
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

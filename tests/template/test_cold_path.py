@@ -64,3 +64,61 @@ def test_functions_that_never_derive_addresses_never_load_keccak(function: str) 
 def test_the_hosted_page_draws_qr_codes_only_when_it_shows_one(function: str) -> None:
     modules, _ = loaded_after_import(function)
     assert "segno" not in modules
+
+
+_GC_PROBE = """
+import gc, importlib.util
+from devstack.lambda_runtime import LambdaContext
+spec = importlib.util.spec_from_file_location("app", {path!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print("gc:", "collecting" if gc.isenabled() else "paused", gc.get_freeze_count())
+# An event no function understands, and no time left: the invocation fails or does nothing, at once.
+try:
+    module.handler({{}}, LambdaContext("probe", timeout_seconds=0))
+except Exception:
+    pass
+print("gc:", "collecting" if gc.isenabled() else "paused", gc.get_freeze_count())
+"""
+
+
+def collector_around_first_invocation(function: str, in_lambda: bool) -> tuple[str, str, int]:
+    """What a function's container does with the cyclic garbage collector: after its module is
+    imported (the init phase), and after its first invocation."""
+    lambda_env = {"AWS_LAMBDA_FUNCTION_NAME": function} if in_lambda else {}
+    result = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE.format(path=str(function_specs()[function].module_path))],
+        env={
+            **function_specs()[function].environment,
+            **_LOCAL,
+            **lambda_env,
+            "PYTHONPATH": f"{_LOCAL['PYTHONPATH']}:{ROOT}",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "PYTHONWARNINGS": "ignore",
+            "PATH": "",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (after_init, _), (after_first, frozen) = [
+        line.split()[1:] for line in result.stdout.splitlines() if line.startswith("gc: ")
+    ]
+    return after_init, after_first, int(frozen)
+
+
+@pytest.mark.parametrize("function", sorted(function_specs()))
+def test_in_lambda_the_cold_path_runs_without_the_collector_until_the_first_invocation_ends(
+    function: str,
+) -> None:
+    after_init, after_first, frozen = collector_around_first_invocation(function, in_lambda=True)
+    assert after_init == "paused"
+    assert after_first == "collecting"  # even when the first invocation failed
+    assert frozen > 10_000  # what the cold path built is out of the collector's way from then on
+
+
+def test_outside_lambda_importing_a_function_leaves_the_collector_alone() -> None:
+    after_init, after_first, frozen = collector_around_first_invocation(
+        "get_checkout_session", in_lambda=False
+    )
+    assert (after_init, after_first, frozen) == ("collecting", "collecting", 0)

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from checkout.coldstart import ends_cold_path
 from checkout.config import get_settings
 from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
@@ -145,6 +146,7 @@ def http_handler(
 
     asgi = Mangum(app, lifespan="off")
 
+    @ends_cold_path
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

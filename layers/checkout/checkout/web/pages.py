@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from checkout.coldstart import ends_cold_path
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
 from checkout.web.errors import RouteNotFound, http_error_for
@@ -99,6 +100,7 @@ def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
 
     asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=["GET"])]), lifespan="off")
 
+    @ends_cold_path
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
