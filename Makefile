@@ -104,9 +104,13 @@ deploy-check: sam-build $(CHECKOV_STAMP)
 	$(SAM) validate --lint --template-file template.yaml
 	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file template.yaml
 
-## make sam-build: .aws-sam/build for arm64 without Docker (tests/template/test_built_handlers.py loads it)
+## make sam-build: .aws-sam/build for arm64 without Docker, with bytecode (tests/template/test_built_handlers.py loads it)
+# sam build ships sources only, and Lambda's filesystem is read-only: without .pyc files every cold start
+# compiles every module it imports (docs/decisions.md, Cold start). Hash-checked bytecode: sam package dates
+# every file 1980, which would void timestamp-based .pyc files; Python 3.11 here and on Lambda.
 sam-build: $(SAM_STAMP) $(PY_STAMP)
 	$(SAM) build --cached --parallel
+	$(PY) -m compileall -q -j 0 --invalidation-mode checked-hash .aws-sam/build
 
 ## make deploy ENV=dev|prod: build, check and deploy with samconfig.toml's environment (needs AWS credentials)
 deploy:

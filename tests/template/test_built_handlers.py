@@ -5,6 +5,7 @@ init phase would, with its deployed environment."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -129,3 +130,16 @@ def test_every_built_function_starts_from_the_built_layer(built: Path, runnable_
             name
         )  # the layer's copy, not the source tree
         assert not loaded["boto3"], name  # the cold path stays lean in the built artifact too
+
+
+def test_every_built_module_carries_bytecode_that_lambda_will_use(built: Path) -> None:
+    """Lambda's filesystem is read-only: a module shipped without valid bytecode is compiled again by
+    every cold start (about 0.45 s of a GET function's here). The bytecode checks its source's hash,
+    since `sam package` dates every file in the zip 1980."""
+    sources = sorted(built.rglob("*.py"))
+    assert len(sources) > 500
+    for source in sources:
+        header = Path(importlib.util.cache_from_source(str(source))).read_bytes()[:16]
+        assert header[:4] == importlib.util.MAGIC_NUMBER, source  # this Python's, i.e. Lambda's 3.11
+        assert int.from_bytes(header[4:8], "little") == 0b11, source  # hash-based, checked
+        assert header[8:16] == importlib.util.source_hash(source.read_bytes()), source
