@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from checkout.composition import session_service
 from checkout.domain.access import Permission
+from checkout.requests.listing import ListSessionsQuery
 from checkout.requests.parsing import parse_model
-from checkout.requests.platform import ListSessionsQuery
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.platform_views import session_list

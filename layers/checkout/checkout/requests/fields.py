@@ -9,7 +9,7 @@ from pydantic import AfterValidator, ValidationInfo
 
 from checkout.domain.free_form import NotStorable, storable
 from checkout.domain.ids import is_uuid4
-from checkout.requests.parsing import problem, problem_at, settings_from
+from checkout.requests.parsing import problem, problem_at, settings_from, unsupported
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,255}", re.ASCII)
 
@@ -66,3 +66,12 @@ def _text_or_storable_json(value: Any) -> str | dict[str, Any]:
 
 TextOrJsonObject = Annotated[Any, AfterValidator(_text_or_storable_json)]
 """A message, or a free-form JSON object under `JsonObject`'s rule."""
+
+
+def _never(value: object) -> object:
+    raise unsupported("is not supported: this service has no payment links or products")
+
+
+Unsupported = Annotated[object, AfterValidator(_never)]
+"""A field of the platform's that this service has no use for (`payment_link_id`, `product_id`):
+any value is a 400 `parameter_unsupported`."""

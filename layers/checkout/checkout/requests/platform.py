@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
-from checkout.domain.listing import MAX_LIMIT, ListQuery
 from checkout.domain.records import Customer, PaymentConfig
-from checkout.domain.status import PlatformStatus
 from checkout.requests.addresses import EvmAddress, PositiveTokenAmount
-from checkout.requests.fields import ChainId
-from checkout.requests.parsing import problem, problem_with, unsupported
+from checkout.requests.fields import ChainId, Unsupported
+from checkout.requests.parsing import problem, problem_with
 from checkout.requests.sessions import CreateSessionRequest
 
 _EMAIL = re.compile(
@@ -29,13 +27,8 @@ def _email(value: str) -> str:
     return value
 
 
-def _never(value: object) -> object:
-    raise unsupported("is not supported: this service has no payment links or products")
-
-
 Email = Annotated[str, AfterValidator(_email)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-Unsupported = Annotated[object, AfterValidator(_never)]
 
 
 class CreatePlatformSessionRequest(CreateSessionRequest):
@@ -88,35 +81,3 @@ class CreatePlatformSessionRequest(CreateSessionRequest):
             "utm_campaign": self.utm_campaign,
         }
         return {name: value for name, value in tags.items() if value is not None}
-
-
-def _epoch_ms(value: int) -> int:
-    if not 0 <= value <= 2**53:
-        raise problem("must be epoch milliseconds")
-    return value
-
-
-EpochMs = Annotated[int, AfterValidator(_epoch_ms)]
-
-
-class ListSessionsQuery(BaseModel):
-    """`GET /api/v1/checkout-sessions?status=&from=&to=&page=&limit=` (query values are text, so
-    numbers are read from their decimal form; anything else is a 400)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    status: PlatformStatus | None = None
-    created_from: EpochMs | None = Field(default=None, alias="from")
-    created_to: EpochMs | None = Field(default=None, alias="to")
-    page: int = Field(default=1, ge=1)
-    limit: int = Field(default=10, ge=1, le=MAX_LIMIT)
-    payment_link_id: Unsupported | None = None
-
-    def to_query(self) -> ListQuery:
-        return ListQuery(
-            status=self.status,
-            created_from=self.created_from if self.created_from is not None else 0,
-            created_to=self.created_to if self.created_to is not None else 2**53,
-            page=self.page,
-            limit=self.limit,
-        )
