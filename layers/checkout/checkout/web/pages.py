@@ -1,6 +1,7 @@
 """Wraps an endpoint that answers a web page or one of its files, rather than the JSON API, as a
-Lambda handler: Starlette + Mangum + powertools as `http_handler` does, the hosted page's security
-headers on every answer, and errors as HTML pages (never JSON, never a stack trace).
+Lambda handler: Starlette's request and response + Mangum + powertools as `http_handler` does, the
+hosted page's security headers on every answer, and errors as HTML pages (never JSON, never a stack
+trace).
 
 These endpoints are the buyer's: they read no API key and take no body.
 """
@@ -15,10 +16,9 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from checkout.coldstart import ends_cold_path
 from checkout.domain.errors import CheckoutError
@@ -98,7 +98,15 @@ def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
         headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
         return Response(response.body, response.status, headers, media_type=response.content_type)
 
-    asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=["GET"])]), lifespan="off")
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # No router, as in `http_handler`: API Gateway routes only `GET /pay/...` here, and Starlette's
+        # `/{path:path}` does not match a path with a decoded newline inside (`/pay/a%0Ab`), whose
+        # plain-text 404 had none of the page's headers. Nor does this load Starlette's application,
+        # routing and middleware on the cold path.
+        response = await route(Request(scope, receive))
+        await response(scope, receive, send)
+
+    asgi = Mangum(app, lifespan="off")
 
     @ends_cold_path
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
