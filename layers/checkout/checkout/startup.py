@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from checkout.config import ENV_NAMES, MissingSetting, Settings, get_settings
 from checkout.observability import logger
-from checkout.web.routes import RouteTable
+
+if TYPE_CHECKING:
+    from checkout.web.routes import RouteTable
 
 Requirement = Callable[[Settings], object]
 
@@ -53,7 +56,9 @@ def check_settings(*requirements: Requirement) -> Settings:
 
 def check_route_table() -> RouteTable:
     """The `$default` function's route table (`HTTP_ROUTES`), parsed at start: without it every
-    wrong-method request would be a 404 instead of a 405."""
+    wrong-method request would be a 404 instead of a 405. Only the `$default` function loads it."""
+    from checkout.web.routes import RouteTable
+
     try:
         return RouteTable.parse(os.environ.get("HTTP_ROUTES", ""))
     except ValueError as problem:
