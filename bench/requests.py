@@ -1,8 +1,10 @@
-"""A request through the local gateway vs. the raw DynamoDB calls it needs, same DynamoDB Local.
+"""A request vs. the raw DynamoDB calls it needs, same DynamoDB Local: in-process (the handler in a
+Lambda-like instance, event in -> response out, vs the same calls from that instance's own client)
+and through the local gateway (over HTTP, vs the same calls from this process).
 
-The stack runs as `make dev` does (bench/stack.py); the baseline makes, from this
-process, exactly the DynamoDB calls the endpoint makes. The ratio is what the HTTP hop, the event
-translation, Starlette/Mangum, validation and the envelope cost on top of the storage work.
+The stack runs as `make dev` does (bench/stack.py). In-process, the ratio is what Mangum, Starlette's
+request and response, powertools, validation, the domain and the envelope cost on top of the storage
+work; through the gateway, the HTTP hop and the event translation come on top of that.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from typing import Any
 import boto3
 import httpx
 
+from bench import instance
+from bench.sampling import paired_medians_ms
 from bench.stack import TABLE, BenchStack, session_like
 from devstack.dynamodb_local import DynamoDBLocal, free_port
+from devstack.settings import instance_environment
+from devstack.template import functions, local_table_names
 
 
 @dataclass(frozen=True)
@@ -56,18 +62,52 @@ def dynamodb_local_startup_seconds() -> float:
     return elapsed
 
 
-def _paired_medians_ms(first: Callable[[], Any], second: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """Medians of two actions sampled alternately, so drift on the machine hits both alike."""
-    for _ in range(5):
-        first()
-        second()
-    samples: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for action, into in ((first, samples[0]), (second, samples[1])):
-            started = time.perf_counter()
-            action()
-            into.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples[0]), statistics.median(samples[1])
+_paired_medians_ms = paired_medians_ms
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """The handlers in a Lambda-like instance each: their costs, and creates per second."""
+
+    read: RequestCost
+    create: RequestCost
+    authenticated: RequestCost
+    handler_rate: float  # creates/s, one at a time
+    raw_rate: float  # the same PutItem/s from one process
+
+    @property
+    def rate_ratio(self) -> float:
+        return self.handler_rate / self.raw_rate
+
+
+def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0) -> InProcess:
+    """The GET and POST handlers, each in its own instance on the stack's DynamoDB Local."""
+    specs = {spec.code_uri.name: spec for spec in functions(refs=local_table_names(TABLE))}
+
+    def start(function: str, task: str, **config: Any) -> dict[str, Any]:
+        spec = specs[function]
+        env = instance_environment(spec, stack.dynamodb_endpoint, TABLE)
+        env["PUBLIC_BASE_URL"] = stack.base_url
+        return instance.run(spec, env, task, **config)
+
+    session_id = httpx.post(f"{stack.base_url}/checkout-sessions", json={}).json()["data"]["id"]
+    read = start(
+        "get_checkout_session",
+        "requests",
+        session_id=session_id,
+        key=_minted_key(stack.dynamodb_endpoint),
+        runs=runs,
+    )
+    create = start("create_checkout_session", "creates", runs=runs, seconds=seconds)
+    return InProcess(
+        RequestCost("GET /checkout-sessions/{id} (1 consistent GetItem)", read["handler_ms"], read["raw_ms"]),
+        RequestCost(
+            "POST /checkout-sessions (1 conditional PutItem)", create["handler_ms"], create["raw_ms"]
+        ),
+        RequestCost("GET with a key (cached) vs anonymous", read["keyed_ms"], read["anonymous_ms"]),
+        create["handler_rate"],
+        create["raw_rate"],
+    )
 
 
 def _minted_key(dynamodb_endpoint: str) -> str:

@@ -316,7 +316,8 @@ def test_the_page_shows_the_order_linked_through_the_public_api(
 
 
 @pytest.mark.parametrize(
-    "session_id", ["5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21", "not-a-uuid", "x" * 300, "%3Cscript%3E", "%0A", "a%0Ab"]
+    "session_id",
+    ["5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21", "not-a-uuid", "x" * 300, "%3Cscript%3E", "%0A", "a%0Ab"],
 )
 def test_an_unknown_or_malformed_id_is_the_404_page(page: Page, session_id: str) -> None:
     response = page(session_id)
