@@ -7,7 +7,7 @@ import argparse
 import os
 from datetime import UTC, datetime
 
-from bench import cold_start, requests, stream_lag, throughput
+from bench import cold_start, requests, stream_lag, throughput, webhook_latency
 from bench.expiry import ExpiryBench, ExpiryFigure
 from bench.stack import running_stack
 
@@ -156,6 +156,13 @@ def main() -> None:
         )
         lag = stream_lag.measure(stack, args.seconds)
         print(lag_line("stream lag, order executed -> session complete", lag), flush=True)
+        hooks = webhook_latency.measure(stack, args.seconds / 2)
+        print(
+            f"  webhook event-to-delivery, session expired -> receiver got checkout.expired"
+            f" ({hooks.clients} clients, {hooks.events} events):"
+            f" p50 {hooks.p50_s:.2f} s, p95 {hooks.p95_s:.2f} s",
+            flush=True,
+        )
 
     crowded, empty, seeded_s = expiry.finish()
     print(

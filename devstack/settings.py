@@ -31,10 +31,12 @@ _STACK_ONLY = {"DYNAMODB_PORT", "PORT"}
 
 # Where the local stack differs from the template's AWS values on purpose (the shell still wins):
 # anonymous merchant calls act for the built-in merchant, so the seed's client runs unchanged (a
-# key that is sent is still verified), and the keys minted here are test keys.
+# key that is sent is still verified), the keys minted here are test keys, and webhooks may go to
+# plain http receivers on this machine.
 LOCAL_OVERRIDES = {
     "AUTH_MODE": "open",
     "API_KEY_PREFIX": "csk_test_",
+    "WEBHOOK_ALLOW_LOOPBACK": "true",
 }
 
 

@@ -59,12 +59,26 @@ def parameter_defaults(template: dict[str, Any]) -> dict[str, str]:
     return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
 
 
+# What the pseudo parameters are locally (a `Sub` of them makes a plausible AWS value).
+PSEUDO_PARAMETERS = {
+    "AWS::Region": "us-east-1",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::Partition": "aws",
+    "AWS::AccountId": "123456789012",
+    "AWS::StackName": "checkout",
+}
+
+
 def _resolve(value: Any, refs: dict[str, str]) -> str:
     """Resolves the intrinsic functions the template's environment uses, for local runs."""
     if isinstance(value, dict) and "Ref" in value:
-        return refs.get(value["Ref"], "")
+        return refs.get(value["Ref"], PSEUDO_PARAMETERS.get(value["Ref"], ""))
     if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
-        return re.sub(r"\$\{([\w:.]+)\}", lambda m: refs.get(m.group(1), ""), value["Fn::Sub"])
+        return re.sub(
+            r"\$\{([\w:.]+)\}",
+            lambda m: refs.get(m.group(1), PSEUDO_PARAMETERS.get(m.group(1), "")),
+            value["Fn::Sub"],
+        )
     if isinstance(value, dict):
         return ""  # an attribute that only exists in AWS (e.g. a queue ARN)
     return str(value)

@@ -15,7 +15,15 @@ from typing import Any
 
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import OrderRecord, SessionRecord, Transaction, TransactionKind
+from checkout.domain.records import (
+    DeliveryJob,
+    OrderRecord,
+    SessionRecord,
+    Transaction,
+    TransactionKind,
+    WebhookEventRecord,
+    WebhookRecord,
+)
 from checkout.domain.status import (
     POST_DEPOSIT_STATUSES,
     OrderStatus,
@@ -34,6 +42,8 @@ ORDER_EVENTS_SECRET = "whsec_test_secret"
 TABLE_NAME = "checkout-test"
 NOW_MS = 1_795_000_000_000
 MERCHANT = "acct_local"  # the built-in merchant an anonymous call acts for in AUTH_MODE=open
+# The API's own URL, as the events' requests name it and as the template gives the stream function.
+PUBLIC_BASE_URL = "https://abc123def4.execute-api.us-east-1.amazonaws.com"
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -170,6 +180,49 @@ def an_order(**fields: Any) -> OrderRecord:
         "expired_at": NOW_MS + 1_800_000,
     }
     return OrderRecord(**{**values, **fields})
+
+
+WEBHOOK_ID = "wh_3f1a9c0b7d2e4f5a6b7c8d9e"
+WEBHOOK_SECRET = "whsec_test_webhook_signing_secret"
+
+
+def a_webhook(**fields: Any) -> WebhookRecord:
+    values: dict[str, Any] = {
+        "id": WEBHOOK_ID,
+        "merchant_id": MERCHANT,
+        "url": "https://shop.example.com/webhooks",
+        "events": ["*"],
+        "secret": WEBHOOK_SECRET,
+        "created_at": NOW_MS,
+        "updated_at": NOW_MS,
+    }
+    return WebhookRecord(**{**values, **fields})
+
+
+def a_webhook_event(**fields: Any) -> WebhookEventRecord:
+    values: dict[str, Any] = {
+        "id": "evt_" + "5e" * 16,
+        "merchant_id": MERCHANT,
+        "type": "checkout.completed",
+        "created_at": NOW_MS,
+        "payload": '{"id":"evt_5e5e","object":"event"}',
+    }
+    return WebhookEventRecord(**{**values, **fields})
+
+
+def a_delivery_job(event: WebhookEventRecord | None = None, **fields: Any) -> DeliveryJob:
+    event = event or a_webhook_event()
+    values: dict[str, Any] = {
+        "webhook_id": WEBHOOK_ID,
+        "event_id": event.id,
+        "merchant_id": event.merchant_id,
+        "event_type": event.type,
+        "status": "pending",
+        "next_attempt_at": event.created_at,
+        "created_at": event.created_at,
+        "updated_at": event.created_at,
+    }
+    return DeliveryJob(**{**values, **fields})
 
 
 def a_transaction(

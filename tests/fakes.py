@@ -51,12 +51,14 @@ from checkout.domain.status import (
     SessionStatus,
     session_sources_for,
 )
+from tests.fake_webhooks import InMemoryWebhooks
 
 _TRANSACTION_RANK = {"execute": 1, "refund": 2, "relay": 3, "deposit": 4}  # the adapter's read order
 
 
-class InMemoryRepository:
+class InMemoryRepository(InMemoryWebhooks):
     def __init__(self) -> None:
+        super().__init__()
         self.sessions: dict[str, SessionRecord] = {}
         self.orders: dict[str, OrderRecord] = {}
         self.events: dict[str, OrderProgress] = {}

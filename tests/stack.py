@@ -48,6 +48,7 @@ def stack_environment(port: int, dynamodb_port: int, **overrides: str) -> dict[s
         "TABLE_NAME": TABLE_NAME,
         "DEVSTACK_IN_MEMORY": "1",
         "SCHEDULE_SECONDS": "1",
+        "WEBHOOK_RETRY_SCHEDULE": "1,2,3",  # seconds: a retry test takes seconds, not minutes
         "MIN_EXPIRES_IN": "2",
         "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
         "PYTHONPATH": f"{ROOT / 'layers' / 'checkout'}{os.pathsep}{ROOT}",

@@ -1,4 +1,6 @@
-"""DynamoDB stream → sessions: moves each session as its order's status changes."""
+"""DynamoDB stream → sessions and merchant webhooks: moves each session as its order's status
+changes, and writes the webhook events (the outbox) for the transitions merchants subscribe to:
+an order executed or failed, a session complete or expired."""
 
 from __future__ import annotations
 
@@ -10,26 +12,31 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from checkout import composition
-from checkout.adapters.dynamodb.stream import order_status_change
+from checkout.adapters.dynamodb.stream import order_status_change, order_transition, session_finalized
 from checkout.coldstart import ends_cold_path
+from checkout.config import Settings, get_settings
 from checkout.domain.clock import now_ms
 from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
 from checkout.startup import check_settings
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
-check_settings()
+check_settings(Settings.webhook_base_url)
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def sync_record(record: DynamoDBRecord) -> None:
-    change = order_status_change(record)
-    if change is None:
-        return
-    moved = follow_order_change(change, composition.repository(), now_ms())
-    if moved is not None:
-        count(f"CheckoutSession{moved.value.title()}")
+    outbox = composition.webhook_outbox(get_settings().webhook_base_url())
+    if (order := order_transition(record)) is not None:
+        if (change := order_status_change(order)) is not None:
+            moved = follow_order_change(change, composition.repository(), now_ms())
+            if moved is not None:
+                count(f"CheckoutSession{moved.value.title()}")
+        if outbox.order_moved(order) is not None:
+            count("WebhookEventRecorded")
+    elif (session := session_finalized(record)) is not None and outbox.session_reached_final(session):
+        count("WebhookEventRecorded")
 
 
 @ends_cold_path

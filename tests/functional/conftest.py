@@ -16,7 +16,7 @@ from moto import mock_aws
 from checkout import composition
 from checkout.adapters.dynamodb.repository import DynamoDBRepository
 from devstack.tables import create_tables
-from tests.builders import DEPOSIT_ENV, ORDER_EVENTS_SECRET, TABLE_NAME, make_settings
+from tests.builders import DEPOSIT_ENV, ORDER_EVENTS_SECRET, PUBLIC_BASE_URL, TABLE_NAME, make_settings
 from tests.support import ApiResponse, invoke_http
 
 FUNCTION_ENV = {
@@ -32,6 +32,7 @@ FUNCTION_ENV = {
     "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
     "AUTH_MODE": "open",
     "API_KEY_PREFIX": "csk_test_",
+    "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
     **DEPOSIT_ENV,
 }
 

@@ -21,7 +21,9 @@ AWS_ONLY = {"TABLE_NAME": "checkout-functional", "ORDER_EVENTS_SECRET_ARN": SECR
 
 def deployed_specs() -> dict[str, FunctionSpec]:
     """Every function, its environment resolved from the template as CloudFormation would."""
-    return {spec.code_uri.name: spec for spec in functions(refs=DEPLOY_PARAMETERS)}
+    return {
+        spec.code_uri.name: spec for spec in functions(refs={**DEPLOY_PARAMETERS, "HttpApi": "abc123def4"})
+    }
 
 
 def deployed_environment(

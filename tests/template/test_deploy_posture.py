@@ -83,14 +83,29 @@ def test_the_api_alarms_on_5xx_and_p99_latency() -> None:
     assert latency["ExtendedStatistic"] == "p99"
 
 
-def test_the_stream_lag_the_dead_letters_and_a_stopped_expiry_job_alarm() -> None:
-    (lag,) = alarms_on("AWS/Lambda", "IteratorAge")
-    assert dimension(lag) == {"Ref": "SyncSessionsFunction"}
-    (dead_letters,) = alarms_on("AWS/SQS", "ApproximateNumberOfMessagesVisible")
-    assert dimension(dead_letters) == {"Fn::GetAtt": ["SyncSessionsDeadLetterQueue", "QueueName"]}
-    (not_running,) = alarms_on("AWS/Lambda", "Invocations")
-    assert dimension(not_running) == {"Ref": "ExpireSessionsFunction"}
-    assert not_running["TreatMissingData"] == "breaching"  # no run at all is the failure
+STREAM_FUNCTIONS = [spec.logical_id for spec in functions() if spec.stream]
+SCHEDULED_FUNCTIONS = [spec.logical_id for spec in functions() if spec.schedule_seconds]
+
+
+def test_every_stream_function_alarms_on_its_lag() -> None:
+    watched = [dimension(alarm) for alarm in alarms_on("AWS/Lambda", "IteratorAge")]
+    assert sorted(watched, key=str) == [{"Ref": name} for name in sorted(STREAM_FUNCTIONS)]
+
+
+def test_every_stream_function_sends_what_it_gives_up_on_to_a_queue_that_alarms() -> None:
+    watched = [dimension(alarm) for alarm in alarms_on("AWS/SQS", "ApproximateNumberOfMessagesVisible")]
+    assert len(STREAM_FUNCTIONS) == 2
+    for name in STREAM_FUNCTIONS:
+        (event,) = RESOURCES[name]["Properties"]["Events"].values()
+        queue = event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        assert {"Fn::GetAtt": [queue, "QueueName"]} in watched, name
+
+
+def test_every_scheduled_job_alarms_when_it_stops_running() -> None:
+    alarms = alarms_on("AWS/Lambda", "Invocations")
+    assert sorted(str(dimension(alarm)["Ref"]) for alarm in alarms) == sorted(SCHEDULED_FUNCTIONS)
+    for not_running in alarms:
+        assert not_running["TreatMissingData"] == "breaching"  # no run at all is the failure
 
 
 def test_the_api_writes_json_access_logs_to_a_retained_log_group() -> None:
@@ -105,7 +120,11 @@ def test_data_and_evidence_survive_a_stack_deletion() -> None:
     assert table["Properties"]["DeletionProtectionEnabled"] is True
     kept = {**of_type("AWS::DynamoDB::Table"), **of_type("AWS::Logs::LogGroup"), **of_type("AWS::SQS::Queue")}
     tables = of_type("AWS::DynamoDB::Table")
-    assert len(kept) == len(FUNCTIONS) + 2 + len(tables)  # a log group per function, the access logs, the DLQ
+    queues = of_type("AWS::SQS::Queue")
+    assert len(queues) == len(STREAM_FUNCTIONS)  # each stream function's dead letters
+    assert len(kept) == len(FUNCTIONS) + 1 + len(queues) + len(
+        tables
+    )  # a log group per function, the access logs
     for name, resource in kept.items():
         assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == (
             "Retain",
@@ -114,10 +133,12 @@ def test_data_and_evidence_survive_a_stack_deletion() -> None:
 
 
 def test_the_stream_and_scheduled_functions_have_reserved_concurrency() -> None:
-    assert RESOURCES["SyncSessionsFunction"]["Properties"]["ReservedConcurrentExecutions"] >= 1
-    expiry = RESOURCES["ExpireSessionsFunction"]["Properties"]
-    assert expiry["ReservedConcurrentExecutions"] == 1  # never two runs expiring the same sessions
-    assert expiry["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    for name in STREAM_FUNCTIONS:
+        assert RESOURCES[name]["Properties"]["ReservedConcurrentExecutions"] >= 1, name
+    for name in SCHEDULED_FUNCTIONS:
+        job = RESOURCES[name]["Properties"]
+        assert job["ReservedConcurrentExecutions"] == 1, name  # never two runs over the same items
+        assert job["EventInvokeConfig"]["MaximumRetryAttempts"] == 0, name
 
 
 def test_every_security_finding_suppressed_says_why() -> None:
@@ -144,24 +165,27 @@ def actions(statement: dict[str, Any]) -> list[str]:
     return [listed] if isinstance(listed, str) else list(listed)
 
 
+STREAM_ROLES = {name.removesuffix("Function") + "Role" for name in STREAM_FUNCTIONS}
+
+
 def test_the_deployed_roles_get_no_managed_policy_beyond_logs_and_tracing() -> None:
-    assert set(roles()) == {f"{name}Role" for name in FUNCTIONS} - {"SyncSessionsFunctionRole"} | {
-        "SyncSessionsRole"
-    }
+    own_roles = {f"{name}Role" for name in FUNCTIONS} - {f"{name}Role" for name in STREAM_FUNCTIONS}
+    assert set(roles()) == own_roles | STREAM_ROLES
     for name, role in roles().items():
         assert set(role.get("ManagedPolicyArns", [])) <= BASIC_POLICIES, name
-    # Its own role: SAM would attach AWSLambdaDynamoDBExecutionRole (every stream in the account).
-    assert "ManagedPolicyArns" not in roles()["SyncSessionsRole"]
+    # Their own roles: SAM would attach AWSLambdaDynamoDBExecutionRole (every stream in the account).
+    for name in STREAM_ROLES:
+        assert "ManagedPolicyArns" not in roles()[name], name
 
 
-def test_only_the_sync_function_reads_a_stream_and_only_the_tables() -> None:
+def test_only_the_stream_functions_read_a_stream_and_only_the_tables() -> None:
     for name, role in roles().items():
         for statement in statements(role):
             if any(
                 action in {"dynamodb:GetRecords", "dynamodb:GetShardIterator"}
                 for action in actions(statement)
             ):
-                assert name == "SyncSessionsRole"
+                assert name in STREAM_ROLES
                 assert statement["Resource"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
 
 

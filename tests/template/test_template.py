@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,18 @@ def policy_actions(logical_id: str) -> set[str]:
 
 
 def test_the_repository_queries_the_index_the_template_defines() -> None:
-    from checkout.adapters.dynamodb.keys import MERCHANT_SESSIONS_INDEX, OPEN_SESSIONS_INDEX
+    from checkout.adapters.dynamodb.keys import (
+        DUE_DELIVERIES_INDEX,
+        MERCHANT_SESSIONS_INDEX,
+        OPEN_SESSIONS_INDEX,
+    )
 
     indexes = table_definition("checkout")["GlobalSecondaryIndexes"]
-    assert [index["IndexName"] for index in indexes] == [OPEN_SESSIONS_INDEX, MERCHANT_SESSIONS_INDEX]
+    assert [index["IndexName"] for index in indexes] == [
+        OPEN_SESSIONS_INDEX,
+        MERCHANT_SESSIONS_INDEX,
+        DUE_DELIVERIES_INDEX,
+    ]
 
 
 @pytest.mark.parametrize(("function", "route"), HTTP_FUNCTIONS.items())
@@ -112,6 +121,14 @@ KEY_VERIFYING_FUNCTIONS = {
     "PlatformCreateCheckoutSessionFunction",
     "PlatformGetCheckoutSessionFunction",
     "PlatformExpireCheckoutSessionFunction",
+    "PlatformListWebhooksFunction",
+    "PlatformCreateWebhookFunction",
+    "PlatformGetWebhookFunction",
+    "PlatformUpdateWebhookFunction",
+    "PlatformDeleteWebhookFunction",
+    "PlatformTestWebhookFunction",
+    "PlatformListWebhookDeliveriesFunction",
+    "PlatformRetryWebhookDeliveryFunction",
 }
 
 
@@ -251,13 +268,21 @@ def test_the_sync_function_reads_the_stream_with_partial_failures_and_a_dead_let
     assert stream["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["SyncSessionsDeadLetterQueue", "Arn"]
     }
-    assert '"entity": {"S": ["order"]}' in stream["FilterCriteria"]["Filters"][0]["Pattern"]
+    orders, final_sessions = (json.loads(f["Pattern"]) for f in stream["FilterCriteria"]["Filters"])
+    assert orders == {"dynamodb": {"NewImage": {"entity": {"S": ["order"]}}}}
+    assert final_sessions["dynamodb"]["NewImage"] == {
+        "entity": {"S": ["session"]},
+        "status": {"S": ["complete", "expired"]},
+    }
     assert policy_actions("SyncSessionsFunction") == {
         "dynamodb:DescribeStream",
         "dynamodb:GetRecords",
         "dynamodb:GetShardIterator",
         "dynamodb:ListStreams",
+        "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
         "sqs:SendMessage",
         "logs:CreateLogStream",
         "logs:PutLogEvents",

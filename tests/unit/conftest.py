@@ -30,6 +30,7 @@ from tests.builders import (
     DEPOSIT_ENV,
     MERCHANT,
     ORDER_EVENTS_SECRET,
+    PUBLIC_BASE_URL,
     TABLE_NAME,
     make_settings,
     order_body,
@@ -108,6 +109,7 @@ def function_env(
         "ORDER_EVENTS_SECRET": ORDER_EVENTS_SECRET,
         "AUTH_MODE": "open",  # the seed's flow: anonymous merchant calls act for acct_local
         "API_KEY_PREFIX": "csk_test_",
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "HTTP_ROUTES": function_specs()["default_route"].environment["HTTP_ROUTES"],
         **DEPOSIT_ENV,
     }.items():

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from checkout.domain.order_events import OrderEventService
     from checkout.domain.orders import OrderService
     from checkout.domain.sessions import SessionService
+    from checkout.domain.webhook_delivery import Deliveries
+    from checkout.domain.webhook_events import WebhookOutbox
+    from checkout.domain.webhooks import WebhookService
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +76,35 @@ def idempotency_store() -> BasePersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=default_client())
 
 
+@lru_cache(maxsize=1)
+def webhook_service() -> WebhookService:
+    from checkout.domain.webhooks import WebhookService
+    from checkout.web.webhook_views import render_test_event
+
+    return WebhookService(repository(), deliveries, render_test_event)
+
+
+@lru_cache(maxsize=1)
+def deliveries() -> Deliveries:
+    """Sends webhooks: made only by the functions (and the calls) that send."""
+    from checkout.adapters.webhook_http import HttpSender
+    from checkout.domain.webhook_delivery import Deliveries
+
+    settings = get_settings()
+    return Deliveries(
+        repository(), HttpSender(settings.webhook_allow_loopback), settings.webhook_retry_schedule
+    )
+
+
+@lru_cache(maxsize=1)
+def webhook_outbox(base_url: str) -> WebhookOutbox:
+    """`base_url`: where buyers reach the hosted page, for the sessions' `url` in the payloads."""
+    from checkout.domain.webhook_events import WebhookOutbox
+    from checkout.web.webhook_views import event_renderer
+
+    return WebhookOutbox(repository(), event_renderer(base_url))
+
+
 def order_event_secrets() -> list[str]:
     """Read on every request: the secret store's client caches them, for a bounded time, so a
     rotation takes effect without a cold start."""
@@ -91,3 +123,6 @@ def reset() -> None:
     order_event_service.cache_clear()
     key_service.cache_clear()
     idempotency_store.cache_clear()
+    webhook_service.cache_clear()
+    deliveries.cache_clear()
+    webhook_outbox.cache_clear()

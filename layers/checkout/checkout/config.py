@@ -37,6 +37,7 @@ ENV_NAMES = {
     "allowed_redirect_hosts": "ALLOWED_REDIRECT_HOSTS",
     "open_shards": "OPEN_SHARDS",
     "list_shards": "LIST_SHARDS",
+    "retry_shards": "RETRY_SHARDS",
     "session_retention_days": "SESSION_RETENTION_DAYS",
     "order_ttl_seconds": "ORDER_TTL_SECONDS",
     "supported_chains": "SUPPORTED_CHAINS",
@@ -53,11 +54,17 @@ ENV_NAMES = {
     "api_key_prefix": "API_KEY_PREFIX",
     "api_key_cache_seconds": "API_KEY_CACHE_SECONDS",
     "public_base_url": "PUBLIC_BASE_URL",
+    "api_url": "API_URL",
     "idempotency_table_name": "IDEMPOTENCY_TABLE_NAME",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
     "payment_tokens": "PAYMENT_TOKENS",
+    "webhook_retry_schedule": "WEBHOOK_RETRY_SCHEDULE",
+    "webhook_allow_loopback": "WEBHOOK_ALLOW_LOOPBACK",
 }
-_LISTS = {"allowed_redirect_hosts", "supported_chains"}
+_LISTS = {"allowed_redirect_hosts", "supported_chains", "webhook_retry_schedule"}
+# Seconds after a webhook event's first attempt at which it is retried (DESIGN 11): about 1 min,
+# 5 min, 30 min, 2 h, 6 h, 12 h and 24 h.
+DEFAULT_RETRY_SCHEDULE = (60, 300, 1800, 7200, 21600, 43200, 86400)
 
 
 class MissingSetting(ValueError):
@@ -86,6 +93,7 @@ class Settings(BaseModel):
     allowed_redirect_hosts: frozenset[str] | None = None
     open_shards: int = Field(default=4, ge=1, le=100)
     list_shards: int = Field(default=4, ge=1, le=32)
+    retry_shards: int = Field(default=4, ge=1, le=32)
     session_retention_days: int = Field(default=30, ge=1, le=3650)
     order_ttl_seconds: int = Field(default=1800, ge=60, le=EXPIRES_IN_CEILING)
     supported_chains: frozenset[int] = DEFAULT_CHAINS
@@ -110,11 +118,17 @@ class Settings(BaseModel):
     # Where buyers reach this API (the hosted page's links): derived from each request in AWS
     # (https://<the API's domain>); set it behind a custom domain or a proxy, and locally.
     public_base_url: str | None = None
+    # The API's own URL (`https://<api id>.execute-api…`), given to the functions that have no request.
+    api_url: str | None = None
     idempotency_table_name: str | None = None
     idempotency_ttl_seconds: int = Field(default=86_400, ge=1, le=7 * 86_400)
     # The tokens the hosted page names, with their decimals (`PAYMENT_TOKENS`: replaces the default
     # list, USDC on each default chain). Another token's amount shows in base units, with its address.
     payment_tokens: tuple[KnownToken, ...] = DEFAULT_TOKENS
+    # WEBHOOK_RETRY_SCHEDULE: comma-separated seconds, increasing (tests use seconds).
+    webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
+    # Plain http to this machine's own addresses (the local stack's receivers); never in AWS.
+    webhook_allow_loopback: bool = False
 
     @field_validator("supported_chains")
     @classmethod
@@ -148,6 +162,15 @@ class Settings(BaseModel):
                 raise ValueError("must be the keccak256 of the deposit contract's init code")
         return value
 
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule_increases(cls, schedule: tuple[int, ...]) -> tuple[int, ...]:
+        if len(schedule) > 20 or any(s < 1 or s > 7 * 86400 for s in schedule):
+            raise ValueError("must be at most 20 delays, each 1 to 604800 seconds")
+        if list(schedule) != sorted(set(schedule)):
+            raise ValueError("must increase")
+        return schedule
+
     @model_validator(mode="after")
     def _expiry_bounds_are_coherent(self) -> Settings:
         if not self.min_expires_in <= self.default_expires_in <= self.max_expires_in:
@@ -160,6 +183,14 @@ class Settings(BaseModel):
         if self.deposit_factory_address is None or self.deposit_init_code_hash is None:
             raise MissingSetting("set DEPOSIT_FACTORY_ADDRESS and DEPOSIT_INIT_CODE_HASH")
         return DepositContract(self.deposit_factory_address, self.deposit_init_code_hash)
+
+    def webhook_base_url(self) -> str:
+        """Where buyers reach the hosted page, for the sessions in webhook payloads: the stream
+        function has no request to derive it from (the template gives it API_URL)."""
+        base = self.public_base_url or self.api_url
+        if not base:
+            raise MissingSetting("set PUBLIC_BASE_URL or API_URL")
+        return base.rstrip("/")
 
     def order_events_secret_source(self) -> SecretStr | str:
         """The secret itself (local runs) or the ARN of the Secrets Manager secret holding it."""
@@ -182,6 +213,8 @@ class Settings(BaseModel):
             fields["allowed_redirect_hosts"] = frozenset(host.lower() for host in hosts)
         if chains := _csv(env.get("SUPPORTED_CHAINS")):
             fields["supported_chains"] = chains  # pydantic parses each id, or says which is wrong
+        if schedule := _csv(env.get("WEBHOOK_RETRY_SCHEDULE")):
+            fields["webhook_retry_schedule"] = schedule
         return cls.model_validate(fields)
 
 

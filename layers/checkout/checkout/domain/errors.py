@@ -76,6 +76,19 @@ class EventIdReused(CheckoutError):
     """An event id already recorded with a different body (DESIGN 5): never a silent drop."""
 
 
+# --- webhooks --------------------------------------------------------------------------------
+class WebhookNotFound(CheckoutError):
+    """No webhook with that id for the caller's merchant."""
+
+
+class DeliveryNotFound(CheckoutError):
+    """No such delivery of the webhook, or its event is no longer kept."""
+
+
+class WebhookLimitReached(CheckoutError):
+    """The merchant already has the most webhooks allowed."""
+
+
 # --- infrastructure --------------------------------------------------------------------------
 class StorageUnavailable(CheckoutError):
     """The store throttled or was unreachable; the caller may retry."""

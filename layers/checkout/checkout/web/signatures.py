@@ -8,27 +8,19 @@ configured secrets let this side rotate too. Any one match is enough.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from checkout.config import get_settings
+from checkout.signing import sign, signature_header
 from checkout.web.errors import InvalidSignature
 from checkout.web.request import ApiRequest
 
 T = TypeVar("T")
 
 HEADER = "checkout-signature"
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
-def signature_header(secrets: Iterable[str], timestamp: int, body: bytes) -> str:
-    return ",".join([f"t={timestamp}", *(f"v1={sign(secret, timestamp, body)}" for secret in secrets)])
 
 
 def _parse(header: str) -> tuple[int, list[str]]:
@@ -81,3 +73,6 @@ def signed(
         return endpoint(request)
 
     return verified
+
+
+__all__ = ["HEADER", "sign", "signature_header", "signed", "verify"]

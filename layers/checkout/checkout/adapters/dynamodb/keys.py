@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 OPEN_SESSIONS_INDEX = "open-sessions-by-expiry"
@@ -64,3 +65,46 @@ def merchant_list_key(merchant_id: str, session_id: str, shard_count: int) -> st
 
 def all_merchant_list_keys(merchant_id: str, shard_count: int) -> list[str]:
     return [f"{merchant_id}#{index}" for index in range(shard_count)]
+
+
+# --- merchant webhooks ---------------------------------------------------------------------------
+DUE_DELIVERIES_INDEX = "due-webhook-deliveries"
+_DUE_SHARD_PREFIX = "DUE#"
+_ATTEMPT_PREFIX = "ATTEMPT#"
+
+
+def webhook_key(merchant_id: str, webhook_id: str) -> dict[str, str]:
+    """A merchant's webhooks live in its own partition: one query lists them all."""
+    return {"pk": f"MERCHANT#{merchant_id}", "sk": f"WEBHOOK#{webhook_id}"}
+
+
+def webhook_event_key(event_id: str) -> dict[str, str]:
+    return {"pk": f"WHEVENT#{event_id}", "sk": "WHEVENT"}
+
+
+def webhook_partition(webhook_id: str) -> str:
+    """A webhook's delivery jobs and attempts: one query lists its attempts, newest first."""
+    return f"WEBHOOK#{webhook_id}"
+
+
+def delivery_job_key(webhook_id: str, event_id: str) -> dict[str, str]:
+    return {"pk": webhook_partition(webhook_id), "sk": f"JOB#{event_id}"}
+
+
+def attempt_key(webhook_id: str, attempt_id: str) -> dict[str, str]:
+    """Attempt ids start with their time (`dlv_<epoch ms>…`), so sort keys order them by it."""
+    return {"pk": webhook_partition(webhook_id), "sk": f"{_ATTEMPT_PREFIX}{attempt_id.removeprefix('dlv_')}"}
+
+
+def attempt_prefix() -> str:
+    return _ATTEMPT_PREFIX
+
+
+def due_shard(webhook_id: str, event_id: str, shard_count: int) -> str:
+    """Pending jobs spread over `shard_count` index partitions, stably per job."""
+    digest = int(hashlib.sha256(f"{webhook_id}/{event_id}".encode()).hexdigest()[:8], 16)
+    return f"{_DUE_SHARD_PREFIX}{digest % shard_count}"
+
+
+def all_due_shards(shard_count: int) -> list[str]:
+    return [f"{_DUE_SHARD_PREFIX}{index}" for index in range(shard_count)]

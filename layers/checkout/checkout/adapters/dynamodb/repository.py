@@ -11,16 +11,10 @@ from __future__ import annotations
 import heapq
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as EndpointUnreachable
-
 from checkout.adapters.dynamodb import conditional_writes as writes
-from checkout.adapters.dynamodb.client import default_client
 from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
 from checkout.adapters.dynamodb.items import (
     TRANSACTION_ENTITY,
@@ -45,8 +39,9 @@ from checkout.adapters.dynamodb.keys import (
     order_partition,
     session_key,
 )
-from checkout.config import Settings
-from checkout.domain.errors import StorageRefused, StorageUnavailable
+from checkout.adapters.dynamodb.table import CONTENTION_ATTEMPTS, ConditionFailed, Table, translated_errors
+from checkout.adapters.dynamodb.webhook_store import WebhookStore
+from checkout.domain.errors import StorageUnavailable
 from checkout.domain.ports import (
     MAX_TRANSACTIONS_LISTED,
     AlreadyLinked,
@@ -76,49 +71,13 @@ from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, Ses
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
-_RETRYABLE = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-    }
-)
-_CONTENTION_ATTEMPTS = 8
 _LIST_PAGE = 200  # index entries per query page while walking a merchant's sessions
 _BATCH_GET = 100
-# What DynamoDB says when the data itself breaks a limit (item size, nesting, number range): a
-# refusal for good, the caller's to fix. Any other validation error is this service's own bug
-# (an expression it cannot parse) and stays a loud 500.
-_DATA_LIMIT_MESSAGES = (
-    "size has exceeded",
-    "size to update has exceeded",
-    "nesting levels have exceeded",
-    "number overflow",
-    "number underflow",
-    "precision up to 38 digits",
-    "cannot be converted to a numeric value",
-    "empty attribute name",
-    "may not contain an empty",
-)
-_VALIDATION_CODES = frozenset({"ValidationError", "ValidationException"})  # DynamoDB, moto
-_STORAGE_REFUSED = "The request exceeds a storage limit and cannot be stored"
 
 
-class DynamoDBRepository:
-    def __init__(self, table_name: str, settings: Settings, client: DynamoDBClient | None = None) -> None:
-        self.table_name = table_name
-        self.settings = settings
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = default_client()
-        return self._client
-
+class DynamoDBRepository(WebhookStore, Table):
     # --- reads -------------------------------------------------------------------------------
     def get_session(self, session_id: str) -> SessionRecord | None:
         item = self._get(session_key(session_id))
@@ -129,7 +88,7 @@ class DynamoDBRepository:
         return None if item is None else record_from_item(OrderRecord, item)
 
     def get_order_details(self, order_id: str) -> OrderDetails | None:
-        with _translated_errors():
+        with translated_errors():
             response = self.client.query(
                 TableName=self.table_name,
                 KeyConditionExpression="pk = :pk",
@@ -159,7 +118,7 @@ class DynamoDBRepository:
                 }
                 if start_key:
                     request["ExclusiveStartKey"] = start_key
-                with _translated_errors():
+                with translated_errors():
                     response = self.client.query(**request)
                 items = [from_attributes(item) for item in response.get("Items", [])]
                 yield [DueSession(str(i["id"]), int(i["expires_at"]), i.get("order_id")) for i in items]
@@ -191,7 +150,7 @@ class DynamoDBRepository:
             }
             if start_key:
                 request["ExclusiveStartKey"] = start_key
-            with _translated_errors():
+            with translated_errors():
                 response = self.client.query(**request)
             for raw in response.get("Items", []):
                 item = from_attributes(raw)
@@ -211,8 +170,8 @@ class DynamoDBRepository:
             raise ValueError(f"at most {_BATCH_GET} sessions at a time")
         wanted = {"Keys": [to_attributes(session_key(i)) for i in session_ids], "ConsistentRead": True}
         found: dict[str, SessionRecord] = {}
-        for _ in range(_CONTENTION_ATTEMPTS):
-            with _translated_errors():
+        for _ in range(CONTENTION_ATTEMPTS):
+            with translated_errors():
                 response = self.client.batch_get_item(RequestItems={self.table_name: wanted})  # type: ignore[dict-item]
             for raw in response.get("Responses", {}).get(self.table_name, []):
                 session = record_from_item(SessionRecord, from_attributes(raw))
@@ -260,7 +219,7 @@ class DynamoDBRepository:
         if target.order_id is None:
             try:
                 self._update(session)
-            except _ConditionFailed as failed:
+            except ConditionFailed as failed:
                 return (
                     Missing()
                     if failed.current is None
@@ -290,7 +249,7 @@ class DynamoDBRepository:
         )
         try:
             return Moved(record_from_item(SessionRecord, self._update(change)))
-        except _ConditionFailed as failed:
+        except ConditionFailed as failed:
             return (
                 Missing()
                 if failed.current is None
@@ -349,7 +308,7 @@ class DynamoDBRepository:
         if index is None:
             return None
         try:
-            with _translated_errors():
+            with translated_errors():
                 response = self.client.update_item(
                     TableName=self.table_name,
                     Key=to_attributes(api_key_key(str(index["key_hash"]))),
@@ -358,13 +317,13 @@ class DynamoDBRepository:
                     ExpressionAttributeValues={":now": {"N": str(now_ms)}},
                     ReturnValues="ALL_NEW",
                 )
-        except _ConditionFailed:
+        except ConditionFailed:
             return None
         return record_from_item(ApiKeyRecord, from_attributes(response["Attributes"]))
 
     def touch_api_key(self, key_hash: str, now_ms: int, not_since: int) -> None:
         try:
-            with _translated_errors():
+            with translated_errors():
                 self.client.update_item(
                     TableName=self.table_name,
                     Key=to_attributes(api_key_key(key_hash)),
@@ -373,138 +332,5 @@ class DynamoDBRepository:
                     "(attribute_not_exists(last_used_at) OR last_used_at <= :since)",
                     ExpressionAttributeValues={":now": {"N": str(now_ms)}, ":since": {"N": str(not_since)}},
                 )
-        except _ConditionFailed:
+        except ConditionFailed:
             pass  # another container wrote it within the minute: nothing to do
-
-    # --- DynamoDB calls ----------------------------------------------------------------------
-    def _get(self, key: dict[str, str]) -> dict[str, Any] | None:
-        with _translated_errors():
-            response = self.client.get_item(
-                TableName=self.table_name, Key=to_attributes(key), ConsistentRead=True
-            )
-        item = response.get("Item")
-        return None if item is None else from_attributes(item)
-
-    def _put_new(self, item: Mapping[str, Any]) -> None:
-        try:
-            with _translated_errors():
-                self.client.put_item(
-                    TableName=self.table_name,
-                    Item=to_attributes(item),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
-        except _ConditionFailed:
-            # The key holds a fresh UUID, so only our own attempt can be there already: the client
-            # retried a put whose first answer was lost (a read timeout). It is stored; done.
-            pass
-
-    def _update(self, change: writes.StatusChange) -> dict[str, Any]:
-        """One conditional update; the new item, or `_ConditionFailed` with the current one."""
-        with _translated_errors():
-            response = self.client.update_item(
-                TableName=self.table_name,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                **change.render(),
-            )
-        return from_attributes(response["Attributes"])
-
-    def _transact(self, items: list[dict[str, Any]]) -> _Cancelled | None:
-        """Runs the transaction; None when it committed, else which conditions failed and why."""
-        for item in items:
-            for operation in item.values():
-                operation["TableName"] = self.table_name
-                operation["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return _retry_on_contention(lambda: self._transact_once(items))
-
-    def _transact_once(self, items: list[dict[str, Any]]) -> _Cancelled | None:
-        try:
-            with _translated_errors():
-                self.client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
-        except _TransactionCancelled as cancelled:
-            return cancelled.outcome
-        return None
-
-
-# --- error translation (the only place that reads DynamoDB error codes) --------------------------
-class _ConditionFailed(Exception):
-    def __init__(self, current: dict[str, Any] | None) -> None:
-        super().__init__("condition failed")
-        self.current = current
-
-
-@dataclass(frozen=True)
-class _Cancelled:
-    """A transaction cancelled by failed conditions: per item, whether its own condition failed
-    and (then) the item as it was."""
-
-    failed: list[bool]
-    current: list[dict[str, Any] | None]
-
-    def record(self, index: int, model: type[SessionRecord]) -> SessionRecord | None:
-        item = self.current[index]
-        return None if item is None else record_from_item(model, item)
-
-
-class _TransactionCancelled(Exception):
-    def __init__(self, outcome: _Cancelled) -> None:
-        super().__init__("transaction cancelled")
-        self.outcome = outcome
-
-
-class _Contention(Exception):
-    """Lost to a concurrent transaction on the same items; nothing was written."""
-
-
-def _retry_on_contention(attempt: Callable[[], _Cancelled | None]) -> _Cancelled | None:
-    for number in range(_CONTENTION_ATTEMPTS):
-        try:
-            return attempt()
-        except _Contention:
-            # Full jitter: spread the losers out so the next round mostly finds the winner's result.
-            time.sleep(random.uniform(0, 0.01 * 2**number))
-    raise StorageUnavailable("The request conflicted with concurrent requests; please retry")
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    try:
-        yield
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code == "ConditionalCheckFailedException":
-            old: Any = exc.response.get("Item")
-            raise _ConditionFailed(from_attributes(old) if old else None) from None
-        if code == "TransactionCanceledException":
-            reasons: Any = exc.response.get("CancellationReasons", [])
-            raise _cancellation(list(reasons)) from None
-        if code == "TransactionConflictException":
-            raise _Contention() from None
-        if code in _RETRYABLE:
-            raise StorageUnavailable("The service is busy; please retry") from None
-        message = exc.response.get("Error", {}).get("Message")
-        if code == "ValidationException" and _breaks_a_data_limit(message):
-            raise StorageRefused(_STORAGE_REFUSED) from None
-        raise
-    except (EndpointUnreachable, HTTPClientError):
-        # Refused, timed out or cut off after the client's own bounded retries (see client.py).
-        raise StorageUnavailable("The service is temporarily unavailable; please retry") from None
-
-
-def _breaks_a_data_limit(message: object) -> bool:
-    return isinstance(message, str) and any(text in message.lower() for text in _DATA_LIMIT_MESSAGES)
-
-
-def _cancellation(reasons: list[dict[str, Any]]) -> Exception:
-    invalid = [reason for reason in reasons if reason.get("Code") in _VALIDATION_CODES]
-    if invalid:
-        if all(_breaks_a_data_limit(reason.get("Message")) for reason in invalid):
-            return StorageRefused(_STORAGE_REFUSED)
-        return RuntimeError(f"transaction refused: {invalid[0].get('Message')}")
-    failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
-    if any(failed):
-        current = [from_attributes(reason["Item"]) if reason.get("Item") else None for reason in reasons]
-        return _TransactionCancelled(_Cancelled(failed, current))
-    if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
-        return _Contention()
-    return StorageUnavailable("The service is busy; please retry")

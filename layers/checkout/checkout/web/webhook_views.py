@@ -1,0 +1,141 @@
+"""The webhooks' wire objects (DESIGN 11), as the published SDK's types describe them: `Webhook`,
+`WebhookDelivery`, `DeletedResponse`, `ActionResponse`, `ListResponse`; and the events' payloads.
+
+Every delivery of an event sends the same bytes: the payload is written once, when the event is
+recorded, from the platform view of the session (with `client_reference_id` and `metadata`, for
+the merchant to match its own records) and, for `payment.*`, the order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from checkout.domain.json_text import dumps
+from checkout.domain.ports import AttemptPage
+from checkout.domain.records import DeliveryAttempt, OrderRecord, SessionRecord, WebhookRecord
+from checkout.domain.webhook_events import Render
+from checkout.web.platform_views import platform_session
+from checkout.web.views import order_view
+
+LIST_URL = "/api/v1/webhooks"
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WebhookView(_View):
+    object: Literal["webhook"] = "webhook"
+    id: str
+    url: str
+    events: list[str]
+    description: str | None
+    is_active: bool
+    success_count: int
+    failure_count: int
+    last_triggered_at: int | None
+    created_at: int
+    updated_at: int
+
+    @classmethod
+    def of(cls, webhook: WebhookRecord) -> WebhookView:
+        return cls.model_validate(webhook, from_attributes=True)
+
+
+class DeliveryView(_View):
+    object: Literal["webhook_delivery"] = "webhook_delivery"
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    url: str
+    status: Literal["success", "failed"]
+    status_code: int | None
+    response_body: str | None
+    error_message: str | None
+    duration_ms: int
+    attempted_at: int
+    created_at: int
+
+    @classmethod
+    def of(cls, attempt: DeliveryAttempt) -> DeliveryView:
+        return cls.model_validate(attempt, from_attributes=True)
+
+
+def webhook_view(webhook: WebhookRecord, *, with_secret: bool = False) -> dict[str, Any]:
+    """The signing secret goes out once: in the answer to the create that made it."""
+    view = WebhookView.of(webhook).model_dump(mode="json")
+    if with_secret:
+        view["secret"] = webhook.secret
+    return view
+
+
+def webhook_list(webhooks: list[WebhookRecord]) -> dict[str, Any]:
+    return {
+        "object": "list",
+        "data": [webhook_view(webhook) for webhook in webhooks],
+        "has_more": False,  # a merchant has at most a handful: all of them, every time
+        "total_count": len(webhooks),
+        "url": LIST_URL,
+    }
+
+
+def delivery_view(attempt: DeliveryAttempt) -> dict[str, Any]:
+    return DeliveryView.of(attempt).model_dump(mode="json")
+
+
+def delivery_list(webhook_id: str, page: AttemptPage) -> dict[str, Any]:
+    return {
+        "object": "list",
+        "data": [delivery_view(attempt) for attempt in page.attempts],
+        "has_more": page.has_more,
+        "total_count": page.total_count,
+        "url": f"{LIST_URL}/{webhook_id}/deliveries",
+    }
+
+
+def deleted(webhook_id: str) -> dict[str, Any]:
+    return {"object": "webhook", "id": webhook_id, "deleted": True}
+
+
+def action(name: str, attempt: DeliveryAttempt) -> dict[str, Any]:
+    """`ActionResponse`, with the delivery the action made (the SDK passes extra fields through)."""
+    return {
+        "object": "action",
+        "action": name,
+        "success": attempt.status == "success",
+        "delivery": delivery_view(attempt),
+    }
+
+
+# --- payloads ----------------------------------------------------------------------------------
+def _event(event_id: str, event_type: str, created_at: int, data: dict[str, Any]) -> str:
+    return dumps(
+        {"id": event_id, "object": "event", "type": event_type, "created_at": created_at, "data": data}
+    )
+
+
+def event_renderer(base_url: str) -> Render:
+    """Payloads for the transitions' events; `base_url` is where buyers reach the hosted page."""
+
+    def render(
+        event_id: str,
+        event_type: str,
+        created_at: int,
+        session: SessionRecord | None,
+        order: OrderRecord | None,
+    ) -> str:
+        data: dict[str, Any] = {
+            "checkout_session": None if session is None else platform_session(session, base_url, created_at)
+        }
+        if event_type.startswith("payment."):
+            data["order"] = None if order is None else order_view(order)
+        return _event(event_id, event_type, created_at, data)
+
+    return render
+
+
+def render_test_event(event_id: str, created_at: int, webhook: WebhookRecord) -> str:
+    return _event(event_id, "webhook.test", created_at, {"webhook": webhook_view(webhook)})
