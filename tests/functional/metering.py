@@ -19,7 +19,8 @@ Billing rules applied (DynamoDB on demand, "Read/write request units"):
 from __future__ import annotations
 
 import math
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def item_size(item: dict[str, Any] | None) -> int:
 class Index:
     name: str
     keys: tuple[str, ...]
-    projected: frozenset[str]  # with the index and table keys
+    projected: frozenset[str] | None  # with the index and table keys; None: every attribute (ALL)
 
 
 def indexes_of(table_definition: dict[str, Any]) -> list[Index]:
@@ -75,8 +76,10 @@ def indexes_of(table_definition: dict[str, Any]) -> list[Index]:
     found = []
     for index in table_definition.get("GlobalSecondaryIndexes", []):
         keys = tuple(key["AttributeName"] for key in index["KeySchema"])
-        extra = index["Projection"].get("NonKeyAttributes", [])
-        found.append(Index(index["IndexName"], keys, frozenset((*table_keys, *keys, *extra))))
+        projection = index["Projection"]
+        extra = projection.get("NonKeyAttributes", [])
+        projected = None if projection["ProjectionType"] == "ALL" else frozenset((*table_keys, *keys, *extra))
+        found.append(Index(index["IndexName"], keys, projected))
     return found
 
 
@@ -88,7 +91,8 @@ def index_writes(index: Index, old: dict[str, Any] | None, new: dict[str, Any] |
         assert old is not None and new is not None
         if any(old[key] != new[key] for key in index.keys):
             return 2
-        return int(any(old.get(name) != new.get(name) for name in index.projected))
+        names = set(old) | set(new) if index.projected is None else index.projected
+        return int(any(old.get(name) != new.get(name) for name in names))
     return int(was_in or is_in)
 
 
@@ -115,13 +119,17 @@ class Usage:
     read_units: float = 0.0
     index_writes: Counter[str] = field(default_factory=Counter)
     largest_item: int = 0  # bytes, of any item written or read
+    # Request units by partition, (table, partition key value): where the load of a step lands.
+    partition_writes: Counter[tuple[str, str]] = field(default_factory=Counter)
+    partition_reads: defaultdict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
 
     def add_item(self, size: int) -> None:
         self.largest_item = max(self.largest_item, size)
 
 
 class Meter:
-    """Meters `client` (the functions' own client); `reader` reads items around each write."""
+    """Meters `client` (the functions' own client); `reader` reads items around each write. One
+    call at a time: calls made side by side (threads) would mix their items up."""
 
     def __init__(self, client: Any, reader: Any, indexes: dict[str, list[Index]]) -> None:
         self.reader = reader
@@ -130,6 +138,7 @@ class Meter:
         self.writes: list[Write] = []  # every item a metered write changed, in order
         self._before: list[tuple[str, dict[str, Any], dict[str, Any] | None, bool]] = []
         self._consistent = False
+        self._params: dict[str, Any] = {}
         self._key_names: dict[str, list[str]] = {}
         self._events = client.meta.events
         self._events.register("before-parameter-build.dynamodb", self._before_call)
@@ -149,6 +158,7 @@ class Meter:
     def _before_call(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         operation = model.name
         self._before = []
+        self._params = params
         self._consistent = bool(params.get("ConsistentRead"))
         if operation in WRITES:
             self._remember(params["TableName"], params, False)
@@ -165,35 +175,64 @@ class Meter:
             new = self._read(table, key)
             size = max(item_size(old), item_size(new))
             usage.add_item(size)
-            usage.write_units += max(1, math.ceil(size / KB)) * (2 if transactional else 1)
+            units = max(1, math.ceil(size / KB)) * (2 if transactional else 1)
+            usage.write_units += units
+            usage.partition_writes[table, self._partition(table, key)] += units
             for index in self.indexes.get(table, []):
                 if writes := index_writes(index, old, new):
                     usage.index_writes[index.name] += writes
             if old != new:
                 self.writes.append(Write(table, key, old, new))
         self._before = []
+        params = self._params
         if operation == "GetItem":
             item = parsed.get("Item")
             usage.add_item(item_size(item))
-            usage.read_units += _read_units(item_size(item), self._consistent)
+            read = _read_units(item_size(item), self._consistent)
+            usage.read_units += read
+            usage.partition_reads[
+                params["TableName"], self._partition(params["TableName"], params["Key"])
+            ] += read
         elif operation == "Query":
             sizes = [item_size(item) for item in parsed.get("Items", [])]
             for size in sizes:
                 usage.add_item(size)
-            usage.read_units += _read_units(sum(sizes), self._consistent)
+            read = _read_units(sum(sizes), self._consistent)
+            usage.read_units += read
+            usage.partition_reads[params["TableName"], self._queried_partition(params)] += read
         elif operation == "BatchGetItem":
             for items in parsed.get("Responses", {}).values():
                 for item in items:
                     usage.add_item(item_size(item))
                     usage.read_units += _read_units(item_size(item), consistent=True)
 
-    # --- items -------------------------------------------------------------------------------
-    def _remember(self, table: str, request: dict[str, Any], transactional: bool) -> None:
+    # --- partitions ----------------------------------------------------------------------------
+    def _partition(self, table: str, key: dict[str, Any]) -> str:
+        self._key_names_of(table)
+        ((_, value),) = key[self._key_names[table][0]].items()
+        return str(value)
+
+    def _queried_partition(self, params: dict[str, Any]) -> str:
+        """The partition a Query reads: its key condition's equality (an index's own, prefixed)."""
+        table, index = params["TableName"], params.get("IndexName")
+        names = params.get("ExpressionAttributeNames", {})
+        for name, placeholder in re.findall(r"([#\w]+)\s*=\s*(:\w+)", params["KeyConditionExpression"]):
+            attribute = names.get(name, name)
+            if index is not None or attribute == self._key_names_of(table)[0]:
+                ((_, value),) = params["ExpressionAttributeValues"][placeholder].items()
+                return f"{index}:{value}" if index else str(value)
+        raise ValueError(f"no partition in {params['KeyConditionExpression']!r}")
+
+    def _key_names_of(self, table: str) -> list[str]:
         if table not in self._key_names:
             schema = self.reader.describe_table(TableName=table)["Table"]["KeySchema"]
             self._key_names[table] = [key["AttributeName"] for key in schema]
+        return self._key_names[table]
+
+    # --- items -------------------------------------------------------------------------------
+    def _remember(self, table: str, request: dict[str, Any], transactional: bool) -> None:
         source = request.get("Key") or request["Item"]
-        key = {name: source[name] for name in self._key_names[table]}
+        key = {name: source[name] for name in self._key_names_of(table)}
         self._before.append((table, key, self._read(table, key), transactional))
 
     def _read(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:

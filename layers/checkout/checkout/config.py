@@ -93,7 +93,7 @@ class Settings(BaseModel):
     allowed_redirect_hosts: frozenset[str] | None = None
     open_shards: int = Field(default=4, ge=1, le=100)
     list_shards: int = Field(default=4, ge=1, le=32)
-    retry_shards: int = Field(default=4, ge=1, le=32)
+    retry_shards: int = Field(default=16, ge=1, le=100)  # docs/scale.md: 8 index writes a checkout
     session_retention_days: int = Field(default=30, ge=1, le=3650)
     order_ttl_seconds: int = Field(default=1800, ge=60, le=EXPIRES_IN_CEILING)
     supported_chains: frozenset[int] = DEFAULT_CHAINS
