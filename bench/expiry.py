@@ -41,6 +41,7 @@ class ExpiryFigure:
     job_s: float  # median of the rounds
     raw_s: float
     scanned: list[int]  # items the job's queries read, per round
+    runs: list[int]  # the job's runs it took, per round (1: one run did it all)
 
     @property
     def ratio(self) -> float:
@@ -84,20 +85,25 @@ class ExpiryBench:
             self._error = error
         self._seeded_s = time.perf_counter() - started
 
-    def finish(self) -> tuple[ExpiryFigure, ExpiryFigure, float]:
-        """Both figures (crowded, empty) and how long the seeding took; stops the emulator."""
-        try:
-            assert self._seeding is not None
-            self._seeding.join()
-            if self._error is not None:
-                raise RuntimeError(f"seeding the expiry bench failed: {self._error!r}")
-            # Each run starts with an uncounted round (the emulator's JIT, a table's first writes);
-            # the empty table's run has two rounds, one each way round: enough to compare.
-            crowded = self._figure(CROWDED, self.not_due, self.rounds, warmup=self.due // 3)
-            empty = self._figure(EMPTY, 0, 2, warmup=self.due // 3)
-            return crowded, empty, self._seeded_s
-        finally:
+    def seeded(self) -> float:
+        """Waits for the sessions that are not due; returns how long writing them took."""
+        assert self._seeding is not None
+        self._seeding.join()
+        if self._error is not None:
             self.emulator.stop()
+            raise RuntimeError(f"seeding the expiry bench failed: {self._error!r}")
+        return self._seeded_s
+
+    def crowded(self) -> ExpiryFigure:
+        """Each run starts with an uncounted round (the emulator's JIT, a table's first writes)."""
+        return self._figure(CROWDED, self.not_due, self.rounds, warmup=self.due // 3)
+
+    def empty(self) -> ExpiryFigure:
+        """Two rounds, one each way round: enough to compare."""
+        return self._figure(EMPTY, 0, 2, warmup=self.due // 3)
+
+    def stop(self) -> None:
+        self.emulator.stop()
 
     def _figure(self, table: str, not_due: int, rounds: int, warmup: int) -> ExpiryFigure:
         spec = next(
@@ -114,4 +120,5 @@ class ExpiryBench:
             statistics.median(r["job_s"] for r in measured),
             statistics.median(r["raw_s"] for r in measured),
             [int(r["scanned"]) for r in measured],
+            [int(r["runs"]) for r in measured],
         )

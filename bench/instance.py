@@ -86,6 +86,14 @@ def _function_client() -> Any:
     return default_client()
 
 
+def _seeding_client() -> Any:
+    """For writing what a figure needs, unmeasured: botocore's patient defaults, not the function's
+    1 s timeouts (a batch of 25 can take longer while the emulator collects garbage)."""
+    import botocore.session
+
+    return botocore.session.get_session().create_client("dynamodb")
+
+
 def _requests(spec: FunctionSpec, config: dict[str, Any]) -> dict[str, Any]:
     """GET /checkout-sessions/{id}: the handler vs the one consistent GetItem it makes; with a key
     (cached) vs anonymous."""
@@ -155,35 +163,42 @@ def _expiry(spec: FunctionSpec, config: dict[str, Any]) -> dict[str, Any]:
         scanned[0] += int(parsed.get("ScannedCount", 0))
 
     client.meta.events.register("after-call.dynamodb.Query", count_scanned)
+    seeder = _seeding_client()
     rounds: list[dict[str, Any]] = []
     sizes = [config["warmup"]] * bool(config["warmup"]) + [config["due"]] * config["rounds"]
     for number, size in enumerate(sizes):
         due_by = int(time.time()) - 60
-        job_sessions = seed_open_sessions(client, table, size, due_by, None)
-        raw_sessions = seed_open_sessions(client, table, size, due_by, shards)
+        job_sessions = seed_open_sessions(seeder, table, size, due_by, None)
+        raw_sessions = seed_open_sessions(seeder, table, size, due_by, shards)
         scanned[0] = 0
         if number % 2 == 0:
-            job_s, raw_s = (
-                _job_run(spec, handler, len(job_sessions)),
+            (job_s, runs), raw_s = (
+                _job_runs(spec, handler, len(job_sessions)),
                 _raw_expiries(client, table, raw_sessions, due_by),
             )
         else:
-            raw_s, job_s = (
+            raw_s, (job_s, runs) = (
                 _raw_expiries(client, table, raw_sessions, due_by),
-                _job_run(spec, handler, len(job_sessions)),
+                _job_runs(spec, handler, len(job_sessions)),
             )
-        rounds.append({"job_s": job_s, "raw_s": raw_s, "scanned": scanned[0]})
+        rounds.append({"job_s": job_s, "raw_s": raw_s, "scanned": scanned[0], "runs": runs})
     return {"rounds": rounds[1:] if config["warmup"] else rounds}
 
 
-def _job_run(spec: FunctionSpec, handler: Handler, due: int) -> float:
-    """Seconds one run of the job took; it must have expired the `due` sessions and finished."""
-    started = time.perf_counter()
-    result = handler({}, LambdaContext(spec.logical_id, timeout_seconds=spec.timeout))
+def _job_runs(spec: FunctionSpec, handler: Handler, due: int) -> tuple[float, int]:
+    """Seconds the job took to expire the `due` sessions, and its runs: one, unless a run stopped
+    before its timeout with sessions left (then the next scheduled runs carry on, as in AWS)."""
+    started, runs, expired = time.perf_counter(), 0, 0
+    while True:
+        result = handler({}, LambdaContext(spec.logical_id, timeout_seconds=spec.timeout))
+        runs += 1
+        expired += result["expired"]
+        if result["finished"]:
+            break
     elapsed = time.perf_counter() - started
-    if result["expired"] != due or not result["finished"]:
-        raise RuntimeError(f"the job's run {result} did not expire the {due} due sessions")
-    return elapsed
+    if expired != due:
+        raise RuntimeError(f"the job's {runs} run(s) expired {expired}, not the {due} due sessions")
+    return elapsed, runs
 
 
 def _raw_expiries(client: Any, table: str, session_ids: list[str], expires_at: int) -> float:
