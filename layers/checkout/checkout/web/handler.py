@@ -1,4 +1,5 @@
-"""Wraps one endpoint function as a Lambda handler: Starlette app + Mangum + powertools.
+"""Wraps one endpoint function as a Lambda handler: a plain ASGI app (`web/asgi.py`) + Mangum +
+powertools.
 
 The endpoint is a plain function `ApiRequest -> Ok`; everything HTTP (who is calling, idempotency,
 the surface's response shape, error mapping, request id, logging) happens here, once, for every
@@ -15,9 +16,6 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from checkout.coldstart import ends_cold_path
 from checkout.config import get_settings
@@ -25,6 +23,7 @@ from checkout.domain.access import Caller, Permission
 from checkout.domain.errors import CheckoutError
 from checkout.domain.json_text import dumps
 from checkout.observability import logger, metrics
+from checkout.web.asgi import HttpRequest, Receive, Scope, Send, read_request, send_response
 from checkout.web.auth import authenticate
 from checkout.web.errors import INTERNAL, INTERNAL_MESSAGE, MethodNotAllowed, http_error_for
 from checkout.web.idempotency import REPLAYED, Result, run_once
@@ -96,10 +95,10 @@ def http_handler(
     `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header.
     `surface`: which API this endpoint belongs to, and so the shape of its answers."""
 
-    async def route(request: Request) -> Response:
+    def route(request: HttpRequest) -> tuple[Result, str]:
         # Endpoints are synchronous on purpose: a Lambda serves one request at a time, so
         # blocking I/O costs nothing and spares a thread pool on the cold path.
-        event: dict[str, Any] = request.scope.get("aws.event") or {}
+        event = request.event
         request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
         try:
             authorization = request.headers.get("authorization")
@@ -116,33 +115,29 @@ def http_handler(
                 caller.acting_merchant(needs)
             api_request = ApiRequest(
                 method=request.method,
-                path=request.url.path,
+                path=request.path,
                 path_parameters=dict(event.get("pathParameters") or {}),
-                query=dict(request.query_params),
-                headers=dict(request.headers),
-                body=await request.body(),
+                query=request.query,
+                headers=request.headers,
+                body=request.body,
                 request_id=request_id,
                 caller=caller,
                 base_url=_base_url(event),
             )
-            result = run_once(
-                api_request, lambda: _answer(endpoint, api_request, surface), request.scope.get("aws.context")
-            )
+            result = run_once(api_request, lambda: _answer(endpoint, api_request, surface), request.context)
         except Exception as exc:
             result = _error_result(exc, surface)
-        headers = {"X-Request-Id": request_id, **result.headers}
-        if result.replayed:
-            headers[REPLAYED] = "true"
-        return Response(
-            result.body, status_code=result.status, media_type="application/json", headers=headers
-        )
+        return result, request_id
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         # No router: API Gateway already routed the request, and a route pattern does not match
-        # every path (`/{path:path}` stops at a decoded newline, `%0A`), leaving Starlette to
-        # answer a plain-text 404. Every request reaches `route`, which answers in the envelope.
-        response = await route(Request(scope, receive))
-        await response(scope, receive, send)
+        # every path (`/{path:path}` stops at a decoded newline, `%0A`). Every request reaches
+        # `route`, which answers in the envelope.
+        result, request_id = route(await read_request(scope, receive))
+        headers = {"X-Request-Id": request_id, **result.headers}
+        if result.replayed:
+            headers[REPLAYED] = "true"
+        await send_response(send, result.status, result.body, "application/json", headers)
 
     asgi = Mangum(app, lifespan="off")
 

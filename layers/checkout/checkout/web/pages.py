@@ -1,5 +1,5 @@
 """Wraps an endpoint that answers a web page or one of its files, rather than the JSON API, as a
-Lambda handler: Starlette's request and response + Mangum + powertools as `http_handler` does, the
+Lambda handler: a plain ASGI app + Mangum + powertools as `http_handler` does, the
 hosted page's security headers on every answer, and errors as HTML pages (never JSON, never a stack
 trace).
 
@@ -16,13 +16,11 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from checkout.coldstart import ends_cold_path
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
+from checkout.web.asgi import HttpRequest, Receive, Scope, Send, read_request, send_response
 from checkout.web.errors import RouteNotFound, http_error_for
 from checkout.web.handler import LambdaHandler
 from checkout.web.hosted.assets import assets
@@ -78,33 +76,31 @@ def _error_response(exc: Exception) -> WebResponse:
 
 
 def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
-    async def route(request: Request) -> Response:
-        event: dict[str, Any] = request.scope.get("aws.event") or {}
-        request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
+    def route(request: HttpRequest) -> tuple[WebResponse, str]:
+        request_id = str(request.event.get("requestContext", {}).get("requestId") or uuid.uuid4())
         try:
             response = endpoint(
                 ApiRequest(
                     method=request.method,
-                    path=request.url.path,
-                    path_parameters=dict(event.get("pathParameters") or {}),
-                    query=dict(request.query_params),
-                    headers=dict(request.headers),
+                    path=request.path,
+                    path_parameters=dict(request.event.get("pathParameters") or {}),
+                    query=request.query,
+                    headers=request.headers,
                     body=b"",
                     request_id=request_id,
                 )
             )
         except Exception as exc:
             response = _error_response(exc)
-        headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
-        return Response(response.body, response.status, headers, media_type=response.content_type)
+        return response, request_id
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        # No router, as in `http_handler`: API Gateway routes only `GET /pay/...` here, and Starlette's
-        # `/{path:path}` does not match a path with a decoded newline inside (`/pay/a%0Ab`), whose
-        # plain-text 404 had none of the page's headers. Nor does this load Starlette's application,
-        # routing and middleware on the cold path.
-        response = await route(Request(scope, receive))
-        await response(scope, receive, send)
+        # No router, as in `http_handler`: API Gateway routes only `GET /pay/...` here, and a route
+        # pattern does not match a path with a decoded newline inside (`/pay/a%0Ab`), whose plain-text
+        # 404 had none of the page's headers.
+        response, request_id = route(await read_request(scope, receive))
+        headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
+        await send_response(send, response.status, response.body, response.content_type, headers)
 
     asgi = Mangum(app, lifespan="off")
 
