@@ -24,7 +24,7 @@ CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit contract functional template integration browser screenshots lint \
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration sdk browser screenshots lint \
 	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
@@ -88,8 +88,9 @@ test: bootstrap $(SDK_STAMP) lint deploy-check
 
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
 ## functional (handlers on moto), template, devstack (the local stack's own parts), integration (the
-## local stack over HTTP), browser (the hosted page in Debian's headless chromium: `apt-get install
-## chromium chromium-driver`)
+## local stack over HTTP), sdk (the published SDK's platform client against the local stack, with
+## node), browser (the hosted page in Debian's headless chromium: `apt-get install chromium
+## chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
@@ -98,6 +99,9 @@ contract functional template: $(PY_STAMP)
 
 devstack integration: bootstrap
 	$(PY) -m pytest tests/$@
+
+sdk: bootstrap $(SDK_STAMP)
+	$(PY) -m pytest tests/sdk
 
 browser: bootstrap
 	$(PY) -m pytest tests/browser

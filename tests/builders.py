@@ -34,6 +34,13 @@ ORDER_EVENTS_SECRET = "whsec_test_secret"
 TABLE_NAME = "checkout-test"
 NOW_MS = 1_795_000_000_000
 MERCHANT = "acct_local"  # the built-in merchant an anonymous call acts for in AUTH_MODE=open
+# A platform session's payment config (DESIGN 10) that linked_order_body()'s order pays exactly.
+PAYMENT_CONFIG = {
+    "amount": "25000000",
+    "token_address": USDC_BASE,
+    "chain_id": 8453,
+    "recipient_address": RECIPIENT,
+}
 
 
 # --- settings ------------------------------------------------------------------------------------
