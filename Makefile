@@ -11,6 +11,11 @@ SAM_VENV := .tools/sam
 CHECKOV_VENV := .tools/checkov
 SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# The published SDK the sdk tier drives (tests/sdk), pinned by version and by the tarball's integrity.
+SDK_VERSION := 0.1.70-alpha.5
+SDK_INTEGRITY := sha512-YmWbhOglsuYSt1htkH+XZmAOLDfchV+apj5oEJJs7kth1NxVJ4fsk/ABhwpGVwOqqzScuPUb7OUZz3wvCX/7Xw==
+SDK_DIR := .sdk
+SDK_STAMP := $(SDK_DIR)/.installed-$(SDK_VERSION)
 # sam build (BuildMethod python3.11) runs the venv's python3.11 and its pip; no Docker, no telemetry.
 # The tools run without the project on PYTHONPATH (exported below for the project's own commands).
 SAM := PYTHONPATH= PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 \
@@ -19,7 +24,7 @@ CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit contract functional template integration browser screenshots lint \
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration sdk browser screenshots lint \
 	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
@@ -47,6 +52,28 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# `npm pack` of the pinned SDK (no install: nothing of it runs but what the test requires), refused
+# unless its sha512 is the pinned integrity; only its platform module (which requires no other
+# package) and package.json are kept, in the git-ignored .sdk/package.
+$(SDK_STAMP):
+	@rm -rf $(SDK_DIR) && mkdir -p $(SDK_DIR)/download
+	npm pack @b3dotfun/sdk@$(SDK_VERSION) --pack-destination $(SDK_DIR)/download --ignore-scripts \
+	  --loglevel=error >/dev/null
+	@tarball=$(SDK_DIR)/download/b3dotfun-sdk-$(SDK_VERSION).tgz; \
+	  got=$$(node -e 'const data = require("fs").readFileSync(process.argv[1]); \
+	    console.log("sha512-" + require("crypto").createHash("sha512").update(data).digest("base64"))' "$$tarball"); \
+	  if [ "$$got" != '$(SDK_INTEGRITY)' ]; then \
+	    rm -rf $(SDK_DIR); \
+	    echo "refused: @b3dotfun/sdk@$(SDK_VERSION) from npm does not match the pinned integrity"; \
+	    echo "  pinned: $(SDK_INTEGRITY)"; \
+	    echo "  got:    $$got"; \
+	    exit 1; \
+	  fi; \
+	  tar -xzf "$$tarball" -C $(SDK_DIR) --no-same-owner package/package.json package/dist/cjs/anyspend/platform
+	@rm -rf $(SDK_DIR)/download
+	@echo "@b3dotfun/sdk@$(SDK_VERSION): integrity verified, platform module in $(SDK_DIR)/package"
+	@touch $@
+
 ## make dev: DynamoDB Local + gateway + stream poller + scheduler on http://127.0.0.1:$${PORT:-3000}
 dev: bootstrap
 	exec $(PY) -m devstack
@@ -56,13 +83,14 @@ dev-reset:
 	rm -rf .devstack
 
 ## make test: lint, type-check, template lint, the deploy checks, then every tier (fastest first)
-test: bootstrap lint deploy-check
+test: bootstrap $(SDK_STAMP) lint deploy-check
 	$(PY) -m pytest
 
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
 ## functional (handlers on moto), template, devstack (the local stack's own parts), integration (the
-## local stack over HTTP), browser (the hosted page in Debian's headless chromium: `apt-get install
-## chromium chromium-driver`)
+## local stack over HTTP), sdk (the published SDK's platform client against the local stack, with
+## node), browser (the hosted page in Debian's headless chromium: `apt-get install chromium
+## chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
@@ -71,6 +99,9 @@ contract functional template: $(PY_STAMP)
 
 devstack integration: bootstrap
 	$(PY) -m pytest tests/$@
+
+sdk: bootstrap $(SDK_STAMP)
+	$(PY) -m pytest tests/sdk
 
 browser: bootstrap
 	$(PY) -m pytest tests/browser
@@ -146,4 +177,4 @@ lock: $(PY_STAMP)
 	  cat requirements/runtime.txt; } > layers/checkout/requirements.txt
 
 clean:
-	rm -rf $(VENV) .tools .aws-sam node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .aws-sam node_modules $(SDK_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -44,6 +44,13 @@ NOW_MS = 1_795_000_000_000
 MERCHANT = "acct_local"  # the built-in merchant an anonymous call acts for in AUTH_MODE=open
 # The API's own URL, as the events' requests name it and as the template gives the stream function.
 PUBLIC_BASE_URL = "https://abc123def4.execute-api.us-east-1.amazonaws.com"
+# A platform session's payment config (DESIGN 10) that linked_order_body()'s order pays exactly.
+PAYMENT_CONFIG = {
+    "amount": "25000000",
+    "token_address": USDC_BASE,
+    "chain_id": 8453,
+    "recipient_address": RECIPIENT,
+}
 
 
 # --- settings ------------------------------------------------------------------------------------

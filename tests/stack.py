@@ -107,6 +107,22 @@ def printed_admin_key(stack: RunningStack, timeout: float = 20.0) -> str:
     return str(found.group(1))
 
 
+def mint_key(stack: RunningStack, merchant: str, permission: str = "admin", name: str = "tests") -> str:
+    """A key minted by `make api-key` (the merchant is created on the way) on the stack's DynamoDB
+    Local: the key is alone on the last line of its output."""
+    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": TABLE_NAME}
+    done = subprocess.run(
+        ["make", "-s", "api-key", f"MERCHANT={merchant}", f"PERMISSIONS={permission}", f"NAME={name}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 def stored_item(dynamodb: Any, pk: str, sk: str, table_name: str = TABLE_NAME) -> dict[str, Any] | None:
     item: dict[str, Any] | None = dynamodb.get_item(
         TableName=table_name, Key={"pk": {"S": pk}, "sk": {"S": sk}}, ConsistentRead=True

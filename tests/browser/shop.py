@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from tests.builders import RECIPIENT, ROOT, USDC_BASE, linked_order_body
-from tests.integration.conftest import TABLE_NAME, RunningStack
+from tests.builders import RECIPIENT, USDC_BASE, linked_order_body
+from tests.stack import RunningStack
+from tests.stack import mint_key as stack_mint_key
 from tests.support import send_order_event
 
 PAYMENT = {"amount": "25000000", "token_address": USDC_BASE, "chain_id": 8453, "recipient_address": RECIPIENT}
@@ -18,13 +17,8 @@ PAID = [("sending_token_from_vault", "deposit"), ("executing", "relay"), ("execu
 
 
 def mint_key(stack: RunningStack, merchant: str = "acct_browser") -> str:
-    """`make api-key` against the stack's DynamoDB Local: the key is the last line."""
-    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": TABLE_NAME}
-    done = subprocess.run(
-        ["make", "-s", "api-key", f"MERCHANT={merchant}"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
+    """An admin key from `make api-key` against the stack's DynamoDB Local."""
+    return stack_mint_key(stack, merchant, name="browser")
 
 
 @dataclass

@@ -89,7 +89,8 @@ def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(
             placed = pool.map(place, sessions)
             jobs = pool.map(run_job, range(5))
             responses, _ = list(placed), list(jobs)
-        time.sleep(max(0.0, deadline_of(sessions[0]) - time.time()) + 0.05)
+        # Deadlines are whole seconds: sessions created across a second boundary are due a second apart.
+        time.sleep(max(0.0, max(map(deadline_of, sessions)) - time.time()) + 0.05)
         invoke("expire_sessions", load_event("expire_sessions"))  # every session is due by now
 
         for session, response in zip(sessions, responses, strict=True):

@@ -3,15 +3,14 @@ with the public flow, through the stream and the scheduler, and read in the plat
 
 from __future__ import annotations
 
-import os
-import subprocess
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.builders import RECIPIENT, ROOT, USDC_BASE, linked_order_body
+from tests.builders import RECIPIENT, USDC_BASE, linked_order_body
 from tests.integration.conftest import TABLE_NAME, RunningStack, wait_for
+from tests.stack import mint_key
 from tests.support import send_order_event
 
 PAYMENT = {"amount": "25000000", "token_address": USDC_BASE, "chain_id": 8453, "recipient_address": RECIPIENT}
@@ -19,16 +18,7 @@ PAYMENT = {"amount": "25000000", "token_address": USDC_BASE, "chain_id": 8453, "
 
 @pytest.fixture(scope="module")
 def admin(stack: RunningStack) -> dict[str, str]:
-    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": TABLE_NAME}
-    done = subprocess.run(
-        ["make", "-s", "api-key", "MERCHANT=acct_platform_http"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
+    return {"Authorization": f"Bearer {mint_key(stack, 'acct_platform_http')}"}
 
 
 def create(api: httpx.Client, admin: dict[str, str], **body: Any) -> dict[str, Any]:

@@ -12,7 +12,8 @@ import pytest
 from checkout import composition
 from checkout.domain.access import Permission
 from checkout.domain.status import OrderStatus
-from tests.builders import RECIPIENT, USDC_BASE, http_event, linked_order_body, load_event
+from checkout.web.platform_views import platform_session
+from tests.builders import NOW_MS, RECIPIENT, USDC_BASE, a_session, http_event, linked_order_body, load_event
 from tests.fakes import InMemoryRepository
 from tests.support import ApiResponse
 from tests.unit.conftest import Call, Shop
@@ -81,6 +82,15 @@ def test_a_session_with_a_payment_config_has_the_sdks_fields(call: Call, keys: d
     assert (session["payment_link_id"], session["product_id"], session["tx_hash"]) == (None, None, None)
     assert session["created_at"] > 1_700_000_000_000  # epoch milliseconds
     assert session["expires_at"] - session["created_at"] == pytest.approx(1_800_000, abs=1000)
+
+
+def test_metadata_reads_as_one_text_whatever_order_its_keys_are_stored_in() -> None:
+    as_sent = a_session(metadata={"tier": "gold", "cart_id": "cart_123"})
+    as_read_back = a_session(metadata={"cart_id": "cart_123", "tier": "gold"})
+
+    texts = {platform_session(record, BASE_URL, NOW_MS)["metadata"] for record in (as_sent, as_read_back)}
+
+    assert texts == {'{"cart_id":"cart_123","tier":"gold"}'}
 
 
 def test_a_session_without_a_payment_config_has_no_page(call: Call, keys: dict[str, str]) -> None:

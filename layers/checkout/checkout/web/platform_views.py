@@ -55,7 +55,7 @@ class PlatformSessionView(BaseModel):
             success_url=session.success_url,
             cancel_url=session.cancel_url,
             client_reference_id=session.client_reference_id,
-            metadata=json.dumps(session.metadata, separators=(",", ":")) if session.metadata else None,
+            metadata=metadata_text(session.metadata),
             customer_email=session.customer.email,
             customer_name=session.customer.name,
             tx_hash=session.tx_hash,
@@ -64,6 +64,12 @@ class PlatformSessionView(BaseModel):
             created_at=session.created_at,
             updated_at=session.updated_at,
         )
+
+
+def metadata_text(metadata: dict[str, str]) -> str | None:
+    """The metadata as the SDK's JSON string, keys sorted: DynamoDB keeps a map's keys in no order,
+    so the text answered at create would otherwise differ from the one a later read gives."""
+    return json.dumps(metadata, separators=(",", ":"), sort_keys=True) if metadata else None
 
 
 def platform_session(session: SessionRecord, base_url: str, now_ms: int) -> dict[str, Any]:
