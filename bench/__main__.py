@@ -65,8 +65,8 @@ def print_cold_start(runs: int) -> None:
         print(line, flush=True)
     stack = next(result for result in results if result.name == cold_start.STACK_ALONE)
     print(
-        f"  for reference, the design's stack alone (its botocore client, a pydantic model, Starlette's"
-        f" request and response, Mangum, powertools Logger and Metrics; no code of ours):"
+        f"  for reference, the design's stack alone (the functions' botocore client, a pydantic model,"
+        f" Mangum, powertools Logger and Metrics; no code of ours):"
         f" {stack.with_client_ms:.0f} ms = {stack.with_client_ratio:.2f}x",
         flush=True,
     )

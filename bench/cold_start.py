@@ -5,34 +5,69 @@ itself is excluded from both sides; the figure is the median of several runs. Th
 interpreter's CPU time: with the page cache warm, importing is CPU-bound, and CPU time does not
 count the moments another process holds the core (this machine has two), so ratios stay steady.
 Functions build their DynamoDB client on first use, so a second figure adds that client to show
-the full cost the first request pays. Samples run with Lambda's `AWS_LAMBDA_FUNCTION_NAME` set, as a
-container has it (the cold path then runs without the cyclic garbage collector: checkout.coldstart),
+the full cost the first request pays. Samples run with Lambda's `AWS_LAMBDA_FUNCTION_NAME`, Region
+and credentials set, as a container has them (the cold path then runs without the cyclic garbage
+collector: checkout.coldstart; botocore never asks the instance metadata service for credentials),
 and with every module's bytecode compiled first, as the built package ships it (`make sam-build`).
 
 A reference line measures the design's stack alone, with no code of ours: the functions' botocore
-client, a pydantic model, Starlette's request and response, Mangum, powertools' Logger and Metrics.
+client, a pydantic model, Mangum, powertools' Logger and Metrics.
 """
 
 from __future__ import annotations
 
 import compileall
+import importlib.metadata
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 
 from devstack.settings import LOCAL_DEFAULTS
 from devstack.template import ROOT, FunctionSpec, functions, load_template
 
 BASELINE = "import boto3; boto3.client('dynamodb')"
 _TIMER = """
-import time
+import sys, time
+{guard}
 _start = time.process_time()
 {body}
 print(time.process_time() - _start)
 """
+# Only the layer's packages (requirements/runtime.txt) can be imported, as in Lambda: this venv also
+# has the tools' packages, some of which libraries pick up when present (pycryptodome loads its C
+# code through cffi, and cffi parses declarations with pycparser, when cffi is installed; the layer
+# has no cffi, so pycryptodome uses ctypes there).
+_GUARD = """
+class _LayerOnly:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (not in the layer)", name=name)
+        return None
+sys.meta_path.insert(0, _LayerOnly())
+"""
+
+
+@cache
+def _not_in_layer() -> frozenset[str]:
+    """Top-level modules of the installed distributions the layer does not ship."""
+    locked = (ROOT / "requirements" / "runtime.txt").read_text()
+    shipped = {_normalized(line.split("==")[0]) for line in locked.splitlines() if "==" in line}
+    return frozenset(
+        module
+        for module, distributions in importlib.metadata.packages_distributions().items()
+        if not any(_normalized(name) in shipped for name in distributions)
+    )
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip()).lower()
+
+
 _LOAD_HANDLER = """
 import importlib.util
 spec = importlib.util.spec_from_file_location("app", {path!r})
@@ -50,7 +85,7 @@ default_client()
 import pydantic
 class Model(pydantic.BaseModel):
     field: int
-import starlette.requests, starlette.responses, mangum
+import mangum
 from aws_lambda_powertools import Logger, Metrics
 Logger(service="bench"), Metrics(namespace="bench", service="bench")
 """
@@ -92,16 +127,37 @@ def _function_environment() -> dict[str, str]:
     }
 
 
+# What a Lambda container's environment has that a client reads when it is made: the Region and
+# the role's credentials (so botocore never asks the instance metadata service), and no
+# AWS_CA_BUNDLE (this machine sets one; Lambda uses botocore's own).
+_LAMBDA = {
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "ASIABENCHBENCHBENCH0",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_SESSION_TOKEN": "bench",
+}
+_NOT_IN_LAMBDA = {"PYTHONDONTWRITEBYTECODE", "AWS_CA_BUNDLE", "AWS_PROFILE", "AWS_CONFIG_FILE"}
+
+
 def _sample(body: str) -> float:
     env = {
-        **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
+        **{name: value for name, value in os.environ.items() if name not in _NOT_IN_LAMBDA},
         **_function_environment(),
+        **_LAMBDA,
         "PYTHONPATH": str(ROOT / "layers" / "checkout"),
-        "AWS_DEFAULT_REGION": "us-east-1",
         "TABLE_NAME": "bench",
     }
     output = subprocess.run(
-        [sys.executable, "-c", _TIMER.format(body=body)], capture_output=True, text=True, check=True, env=env
+        [
+            sys.executable,
+            "-c",
+            _TIMER.format(guard=_GUARD.format(blocked=sorted(_not_in_layer())), body=body),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     return float(output.strip().splitlines()[-1]) * 1000
 

@@ -2,9 +2,10 @@
 Lambda-like instance, event in -> response out, vs the same calls from that instance's own client)
 and through the local gateway (over HTTP, vs the same calls from this process).
 
-The stack runs as `make dev` does (bench/stack.py). In-process, the ratio is what Mangum, Starlette's
-request and response, powertools, validation, the domain and the envelope cost on top of the storage
-work; through the gateway, the HTTP hop and the event translation come on top of that.
+The stack runs as `make dev` does (bench/stack.py). In-process, the ratio is what Lambda's runtime
+(the event decoded, the answer encoded), Mangum, powertools, validation, the domain and the envelope
+cost on top of the storage work; through the gateway, the HTTP hop and the event translation come on
+top of that.
 """
 
 from __future__ import annotations

@@ -10,11 +10,14 @@ and `has_more` says there is more). A merchant reaching deeper narrows the windo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checkout.domain.errors import InvalidParameter
-from checkout.domain.ports import Repository, SessionSummary
 from checkout.domain.records import SessionRecord
 from checkout.domain.status import ExpiryCause, PlatformStatus, SessionStatus, platform_status
+
+if TYPE_CHECKING:  # the platform's views use this module; only the list function needs the port
+    from checkout.domain.ports import Repository, SessionSummary
 
 MAX_DEPTH = 10_000
 COUNT_UP_TO = 1_000
