@@ -56,9 +56,10 @@ def free_port() -> int:
 
 
 class DynamoDBLocal:
-    def __init__(self, port: int, data_dir: Path | None) -> None:
+    def __init__(self, port: int, data_dir: Path | None, heap_mb: int = 512) -> None:
         self.port = port
         self.data_dir = data_dir  # None: in memory
+        self.heap_mb = heap_mb  # the JVM's; in memory, every item of every table lives in it
         self.process: subprocess.Popen[bytes] | None = None
         self.output: collections.deque[str] = collections.deque(maxlen=20)  # its last stderr lines
         self._reader: threading.Thread | None = None
@@ -93,7 +94,8 @@ class DynamoDBLocal:
         if port_open(self.port):
             raise DevstackError(f"port {self.port} is in use; set DYNAMODB_PORT to another port")
         jar = find_jar()
-        args = [java, "-Xmx512m", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar)]
+        library = f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}"
+        args = [java, f"-Xmx{self.heap_mb}m", library, "-jar", str(jar)]
         args += ["-port", str(self.port), "-sharedDb"]
         if self.data_dir is None:
             args.append("-inMemory")
