@@ -20,7 +20,7 @@ CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
 .PHONY: bootstrap dev dev-reset test unit contract functional template integration browser screenshots lint \
-	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke
+	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke openapi fuzz
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -61,15 +61,15 @@ test: bootstrap lint deploy-check
 
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
 ## functional (handlers on moto), template, devstack (the local stack's own parts), integration (the
-## local stack over HTTP), browser (the hosted page in Debian's headless chromium: `apt-get install
-## chromium chromium-driver`)
+## local stack over HTTP), fuzz (schemathesis against the local stack with the OpenAPI document),
+## browser (the hosted page in Debian's headless chromium: `apt-get install chromium chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
 contract functional template: $(PY_STAMP)
 	$(PY) -m pytest tests/$@
 
-devstack integration: bootstrap
+devstack integration fuzz: bootstrap
 	$(PY) -m pytest tests/$@
 
 browser: bootstrap
@@ -143,3 +143,7 @@ lock: $(PY_STAMP)
 
 clean:
 	rm -rf $(VENV) .tools .aws-sam node_modules .pytest_cache .mypy_cache .ruff_cache
+
+## make openapi: regenerate the OpenAPI document the functions serve (tests/template fails when it drifts)
+openapi: $(PY_STAMP)
+	$(PY) -m apidoc
