@@ -15,10 +15,9 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
@@ -97,7 +96,14 @@ def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
         headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
         return Response(response.body, response.status, headers, media_type=response.content_type)
 
-    asgi = Mangum(Starlette(routes=[Route("/{path:path}", route, methods=["GET"])]), lifespan="off")
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        # No router, as in `http_handler`: API Gateway routed already, and a route pattern does not
+        # match every path (`/{path:path}` stops at a decoded newline), leaving Starlette to answer
+        # a plain-text 404 without the page's headers (found by schemathesis).
+        response = await route(Request(scope, receive))
+        await response(scope, receive, send)
+
+    asgi = Mangum(app, lifespan="off")
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics
