@@ -24,8 +24,8 @@ CHECKOV := PYTHONPATH= $(CHECKOV_VENV)/bin/checkov
 # Like Lambda, which puts the layer's python/ on the path: the layer's package, then the project.
 export PYTHONPATH := $(CURDIR)/layers/checkout:$(CURDIR)
 
-.PHONY: bootstrap dev dev-reset test unit contract functional template integration sdk browser screenshots lint \
-	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke
+.PHONY: bootstrap dev dev-reset test unit contract functional template integration sdk fuzz browser screenshots lint \
+	deploy-check sam-build deploy bench invoke pay lock clean api-key api-key-revoke openapi
 
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
@@ -89,15 +89,15 @@ test: bootstrap $(SDK_STAMP) lint deploy-check
 ## the tiers one by one: unit (no AWS API, no socket), contract (fake and DynamoDB adapter alike),
 ## functional (handlers on moto), template, devstack (the local stack's own parts), integration (the
 ## local stack over HTTP), sdk (the published SDK's platform client against the local stack, with
-## node), browser (the hosted page in Debian's headless chromium: `apt-get install chromium
-## chromium-driver`)
+## node), fuzz (schemathesis against the local stack with the OpenAPI document), browser (the hosted
+## page in Debian's headless chromium: `apt-get install chromium chromium-driver`)
 unit: $(PY_STAMP)
 	time $(PY) -m pytest tests/unit
 
 contract functional template: $(PY_STAMP)
 	$(PY) -m pytest tests/$@
 
-devstack integration: bootstrap
+devstack integration fuzz: bootstrap
 	$(PY) -m pytest tests/$@
 
 sdk: bootstrap $(SDK_STAMP)
@@ -178,3 +178,7 @@ lock: $(PY_STAMP)
 
 clean:
 	rm -rf $(VENV) .tools .aws-sam node_modules $(SDK_DIR) .pytest_cache .mypy_cache .ruff_cache
+
+## make openapi: regenerate the OpenAPI document the functions serve (tests/template fails when it drifts)
+openapi: $(PY_STAMP)
+	$(PY) -m apidoc

@@ -27,12 +27,14 @@ def deadline_of(session: dict[str, Any]) -> float:
 
 
 def test_short_sessions_are_expired_by_the_job_without_any_get(api: httpx.Client, dynamodb: Any) -> None:
-    session = new_session(api, expires_in=2)
-    with_order = new_session(api, expires_in=2)
+    # 5 s: the order must be linked while its session is still open, also on a loaded machine
+    # (with 2 s, a slow create left the link a 400 `session_not_open`).
+    session = new_session(api, expires_in=5)
+    with_order = new_session(api, expires_in=5)
     order = api.post("/orders", json=linked_order_body(with_order["id"])).json()["data"]
 
-    assert wait_for(lambda: status(dynamodb, "SESSION", session["id"]) == "expired", timeout=10)
-    assert wait_for(lambda: status(dynamodb, "SESSION", with_order["id"]) == "expired", timeout=10)
+    assert wait_for(lambda: status(dynamodb, "SESSION", session["id"]) == "expired", timeout=15)
+    assert wait_for(lambda: status(dynamodb, "SESSION", with_order["id"]) == "expired", timeout=15)
     assert status(dynamodb, "ORDER", order["id"]) == "expired"
     item = stored_item(dynamodb, f"SESSION#{session['id']}", "SESSION")
     assert item is not None
@@ -41,7 +43,7 @@ def test_short_sessions_are_expired_by_the_job_without_any_get(api: httpx.Client
 
 
 def test_a_processing_session_past_its_deadline_stays_processing(api: httpx.Client, dynamodb: Any) -> None:
-    session = new_session(api, expires_in=2)
+    session = new_session(api, expires_in=5)  # the order linked and paid before it, even under load
     order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     assert send_order_event(api, order["id"], "sending_token_from_vault", "deposit").status_code == 200
     assert wait_for(lambda: status(dynamodb, "SESSION", session["id"]) == "processing")
@@ -113,7 +115,7 @@ def test_the_job_racing_order_links_at_the_deadline_always_ends_consistent(
 def test_parallel_reads_at_the_deadline_all_see_it_expired_with_its_order(
     api: httpx.Client, dynamodb: Any
 ) -> None:
-    session = new_session(api, expires_in=2)
+    session = new_session(api, expires_in=5)  # linked while open, even under load
     order = api.post("/orders", json=linked_order_body(session["id"])).json()["data"]
     time.sleep(max(0.0, deadline_of(session) - time.time()) + 0.01)
 

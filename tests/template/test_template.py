@@ -24,6 +24,8 @@ HTTP_FUNCTIONS = {
     "platform_expire_checkout_session": ("POST", "/api/v1/checkout-sessions/{id}/expire"),
     "hosted_page": ("GET", "/pay/{id}"),
     "hosted_page_assets": ("GET", "/pay/assets/{file}"),
+    "openapi_document": ("GET", "/openapi.json"),
+    "api_docs": ("GET", "/docs"),
 }
 
 
@@ -189,9 +191,12 @@ def test_the_hosted_page_reads_and_syncs_sessions_and_orders_but_never_a_key() -
     assert policy_actions("HostedPageFunction") == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
 
 
-def test_the_hosted_pages_files_need_no_table_access() -> None:
-    assert "Policies" not in _function("HostedPageAssetsFunction")["Properties"]
-    assert policy_actions("HostedPageAssetsFunction") == set()
+@pytest.mark.parametrize(
+    "logical_id", ["HostedPageAssetsFunction", "OpenApiDocumentFunction", "ApiDocsFunction"]
+)
+def test_functions_that_serve_files_need_no_table_access(logical_id: str) -> None:
+    assert "Policies" not in _function(logical_id)["Properties"]
+    assert policy_actions(logical_id) == set()
 
 
 def test_no_function_may_scan() -> None:

@@ -394,8 +394,11 @@ def test_a_known_version_is_not_sent_twice(function_env: None) -> None:
     assert (again.status, again.body) == (304, b"")
 
 
-@pytest.mark.parametrize("file", ["nope.js", "..%2Fpage.py", "page.py", "markup.py", "%2e%2e"])
+@pytest.mark.parametrize(
+    "file", ["nope.js", "..%2Fpage.py", "page.py", "markup.py", "%2e%2e", "a%0Ab", "m%C2%9A%0A%F0%A7%9C%A0"]
+)
 def test_anything_else_is_the_404_page(function_env: None, file: str) -> None:
     response = asset(function_env, file)
     assert response.status == 404
     assert "Checkout not found" in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"  # the page's headers, even on odd paths

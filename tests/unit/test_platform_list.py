@@ -68,6 +68,15 @@ def test_the_window_is_on_created_at_inclusive(store: InMemoryRepository) -> Non
     assert ids(page.sessions) == ids(created[1:4][::-1])
 
 
+def test_a_window_that_ends_before_it_starts_lists_nothing(store: InMemoryRepository) -> None:
+    created = stored(store, 2)
+
+    reversed_window = ListQuery(created_from=created[1].created_at, created_to=created[0].created_at - 1)
+    page = list_sessions(store, "acct_a", reversed_window, NOW_MS)
+
+    assert (page.sessions, page.has_more, page.total_count) == ([], False, 0)
+
+
 @pytest.mark.parametrize(
     ("wanted", "status", "cause"),
     [

@@ -39,6 +39,9 @@ def test_public_https_urls_are_accepted(url: str) -> None:
         ("https://shop.example.com/ho ok", "must not contain spaces or control characters"),
         ("https://shop.example.com/\x00", "must not contain spaces or control characters"),
         ("https://" + "a" * 2048 + ".com", "must be at most 2048 characters"),
+        ("https://" + "a" * 64 + ".com/hook", "must name a host that can resolve"),
+        ("https://shop..example.com/hook", "must name a host that can resolve"),
+        ("https://" + "a." * 127 + "com/hook", "must name a host that can resolve"),
         ("https://169.254.169.254/latest/meta-data", "must not point to a link-local address"),
         ("https://10.0.0.1/hook", "must not point to a private address"),
         ("https://[::1]/hook", "must not point to a loopback address"),
@@ -131,6 +134,17 @@ def test_a_name_that_does_not_resolve_is_not_sent() -> None:
 
     assert connect.calls == []
     assert result.error == "not sent: nowhere.example does not resolve"
+
+
+def test_a_name_the_resolver_cannot_encode_is_not_sent() -> None:
+    def refuses(host: str, port: int) -> list[str]:
+        raise UnicodeError("encoding with 'idna' codec failed (UnicodeError: label too long)")
+
+    result = HttpSender(False, resolver=refuses, connect=ConnectSpy()).send(
+        "https://shop.example/hook", "{}", "s"
+    )
+
+    assert result.error == "not sent: shop.example does not resolve"
 
 
 def test_a_url_refused_at_delivery_is_never_resolved() -> None:

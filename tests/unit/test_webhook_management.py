@@ -133,6 +133,7 @@ def test_writing_webhooks_needs_an_admin_key(
     [
         ({"url": "http://shop.example.com/hook", "events": ["*"]}, "url"),
         ({"url": "https://169.254.169.254/latest", "events": ["*"]}, "url"),
+        ({"url": "https://" + "a" * 64 + ".example.com/hook", "events": ["*"]}, "url"),
         ({"url": HOOK_URL, "events": ["checkout.finished"]}, "events"),
         ({"url": HOOK_URL, "events": []}, "events"),
         ({"url": HOOK_URL, "events": ["*", "payment.failed"]}, "events"),

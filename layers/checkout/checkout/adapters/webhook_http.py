@@ -122,7 +122,7 @@ class HttpSender:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             addresses = self.resolver(host, port)
-        except OSError:
+        except (OSError, UnicodeError):  # UnicodeError: a name the IDNA codec refuses
             raise Refused(f"{host} does not resolve") from None
         if not addresses:
             raise Refused(f"{host} does not resolve")

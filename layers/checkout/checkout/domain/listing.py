@@ -56,6 +56,9 @@ def list_sessions(repository: Repository, merchant_id: str, query: ListQuery, no
         raise InvalidParameter(
             f"page * limit must be at most {MAX_DEPTH}; narrow the window with from and to", param="page"
         )
+    if query.created_from > query.created_to:
+        # An empty window (`from` after `to`): nothing to read, and the store refuses such a range.
+        return SessionPage([], has_more=False, total_count=0)
     stop_after = skip + query.limit + COUNT_UP_TO
     matched = 0
     page_ids: list[str] = []

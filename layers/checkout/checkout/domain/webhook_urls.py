@@ -39,6 +39,16 @@ def _literal_address(host: str) -> str | None:
         return None
 
 
+def _resolvable_name(host: str) -> bool:
+    """Whether a resolver can be asked for `host` at all: the IDNA codec (which the resolver uses)
+    refuses an empty label or one longer than 63 characters, and a name longer than 253."""
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        return False
+    return len(encoded.rstrip(b".")) <= 253
+
+
 def url_problem(url: str, allow_loopback: bool) -> str | None:
     """Why `url` cannot be a webhook destination, judged without a lookup; None when it can be."""
     if len(url) > MAX_URL_LENGTH:
@@ -58,6 +68,8 @@ def url_problem(url: str, allow_loopback: bool) -> str | None:
     if parts.fragment:
         return "must not have a fragment"
     literal = _literal_address(host)
+    if literal is None and not _resolvable_name(host):
+        return "must name a host that can resolve (labels of 1 to 63 characters)"
     loopback = host in LOOPBACK_NAMES or (literal is not None and ipaddress.ip_address(literal).is_loopback)
     if parts.scheme == "http" and not (allow_loopback and loopback):
         return "must use https" + (" (plain http only to this machine)" if allow_loopback else "")

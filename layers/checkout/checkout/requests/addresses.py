@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from checkout.domain.addresses import address_problem, to_checksum_address
 from checkout.requests.parsing import problem
@@ -21,7 +21,20 @@ def _evm_address(value: str) -> str:
     return to_checksum_address(value)
 
 
-EvmAddress = Annotated[str, AfterValidator(_evm_address)]
+EvmAddress = Annotated[
+    str,
+    AfterValidator(_evm_address),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "evm-address",
+            "pattern": "^0x[0-9a-fA-F]{40}$",
+            "description": "An EVM address: 0x and 40 hex digits, all lower-case, all upper-case, or"
+            " mixed case that is a valid EIP-55 checksum; answered EIP-55 checksummed.",
+            "examples": ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"],
+        }
+    ),
+]
 """An EVM address, returned EIP-55 checksummed (a mixed-case one must already be)."""
 
 
@@ -31,7 +44,17 @@ def _token_amount(value: str) -> str:
     return value
 
 
-TokenAmount = Annotated[str, AfterValidator(_token_amount)]
+TokenAmount = Annotated[
+    str,
+    AfterValidator(_token_amount),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(?:0|[1-9][0-9]{0,76})$",
+            "description": "Token base units: a decimal integer string below 2^256.",
+        }
+    ),
+]
 """An amount in a token's base units: a decimal integer string below 2^256."""
 
 
@@ -41,5 +64,16 @@ def _positive_token_amount(value: str) -> str:
     return value
 
 
-PositiveTokenAmount = Annotated[str, AfterValidator(_positive_token_amount)]
+PositiveTokenAmount = Annotated[
+    str,
+    AfterValidator(_positive_token_amount),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[1-9][0-9]{0,76}$",
+            "description": "Token base units: a decimal integer string, greater than 0 and below 2^256.",
+            "examples": ["25000000"],
+        }
+    ),
+]
 """An amount to pay, in a token's base units: 0 < amount < 2^256."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from checkout.domain.listing import MAX_LIMIT, ListQuery
 from checkout.domain.status import PlatformStatus
@@ -19,7 +19,9 @@ def _epoch_ms(value: int) -> int:
     return value
 
 
-EpochMs = Annotated[int, AfterValidator(_epoch_ms)]
+EpochMs = Annotated[
+    int, AfterValidator(_epoch_ms), WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 2**53})
+]
 
 
 class ListSessionsQuery(BaseModel):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.status import OrderStatus
@@ -21,7 +21,7 @@ class EventTransaction(BaseModel):
 
     kind: Literal["deposit", "relay", "execute", "refund"]
     chain_id: ChainId
-    tx_hash: str
+    tx_hash: Annotated[str, WithJsonSchema({"type": "string", "pattern": "^0x[0-9a-fA-F]{64}$"})]
     # The SDK's transaction fields (DESIGN 13), each optional.
     amount: TokenAmount | None = None
     from_address: EvmAddress | None = Field(default=None, alias="from")

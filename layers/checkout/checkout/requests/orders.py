@@ -7,7 +7,7 @@ keccak implementation the address checks need.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -22,26 +23,56 @@ from pydantic.alias_generators import to_camel
 
 from checkout.domain.countries import ISO_3166_ALPHA_2
 from checkout.domain.ids import is_uuid4
-from checkout.requests.addresses import DECIMAL_INTEGER, MAX_AMOUNT, EvmAddress
-from checkout.requests.fields import ChainId, Identifier, JsonObject, Uuid
+from checkout.domain.onramp import COINBASE_NETWORKS
+from checkout.requests.addresses import DECIMAL_INTEGER, MAX_AMOUNT, EvmAddress, PositiveTokenAmount
+from checkout.requests.fields import (
+    FREE_FORM_OBJECT,
+    UUID4_PATTERN,
+    ChainId,
+    Identifier,
+    JsonObject,
+    Uuid,
+)
 from checkout.requests.parsing import problem, problem_at
-from checkout.requests.sessions import redirect_url
+from checkout.requests.sessions import REDIRECT_URL_SCHEMA, redirect_url
 
 CALLBACK_SESSION_KEY = "checkoutSessionId"  # how the SDK's checkout component links its orders
 
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 _PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
+_COUNTRIES = sorted(ISO_3166_ALPHA_2)
+
+
+def _either_spelling(schema: dict[str, Any]) -> None:
+    """The OpenAPI document's view of `onramp`: `paymentMethod` or `payment_method`, exactly one."""
+    properties = schema["properties"]
+    properties["payment_method"] = properties["paymentMethod"]
+    schema["required"] = [name for name in schema["required"] if name != "paymentMethod"]
+    schema["oneOf"] = [{"required": ["paymentMethod"]}, {"required": ["payment_method"]}]
 
 
 class OnrampRequest(BaseModel):
     """As the SDK sends it (`paymentMethod`, `redirectUrl`) or as the seed did (`payment_method`)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, json_schema_extra=_either_spelling)
 
-    vendor: str
-    payment_method: str = Field(validation_alias=AliasChoices("paymentMethod", "payment_method"))
-    country: str
-    redirect_url: str | None = Field(default=None, validation_alias="redirectUrl")
+    vendor: Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(SUPPORTED_ONRAMP_VENDORS)})]
+    payment_method: Annotated[
+        str, WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "examples": ["CARD"]})
+    ] = Field(validation_alias=AliasChoices("paymentMethod", "payment_method"))
+    country: Annotated[
+        str,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": [*_COUNTRIES, *(code.lower() for code in _COUNTRIES)],
+                "description": "ISO 3166-1 alpha-2 (any case)",
+            }
+        ),
+    ]
+    redirect_url: Annotated[str, WithJsonSchema(REDIRECT_URL_SCHEMA)] | None = Field(
+        default=None, validation_alias="redirectUrl"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -78,17 +109,56 @@ class OnrampRequest(BaseModel):
         return value.upper()
 
 
-class CreateOrderRequest(BaseModel):
-    """Unknown fields are rejected; wire names are the camelCase aliases of the fields."""
+def _order_rules(schema: dict[str, Any]) -> None:
+    """What the OpenAPI document adds to the fields' own schemas: the rules across fields that a
+    JSON Schema can state (a swap's expected amount, an onramp's chain, a UUID in callbackMetadata)."""
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"type": {"const": "swap"}}},
+            "then": {
+                "required": ["payload"],
+                "properties": {
+                    "payload": {
+                        "type": "object",
+                        "required": ["expectedDstAmount"],
+                        "properties": {
+                            "expectedDstAmount": {"type": "string", "pattern": "^(?:0|[1-9][0-9]*)$"}
+                        },
+                    }
+                },
+            },
+        },
+        {
+            "if": {"properties": {"onramp": {"type": "object"}}, "required": ["onramp"]},
+            "then": {"properties": {"srcChain": {"enum": sorted(COINBASE_NETWORKS)}}},
+        },
+    ]
+    schema["properties"]["callbackMetadata"] = {
+        "anyOf": [
+            {
+                **FREE_FORM_OBJECT,
+                "properties": {
+                    CALLBACK_SESSION_KEY: {
+                        "anyOf": [{"type": "string", "pattern": UUID4_PATTERN}, {"type": "null"}]
+                    }
+                },
+            },
+            {"type": "null"},
+        ]
+    }
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, alias_generator=to_camel)
+
+class CreateOrderRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, alias_generator=to_camel, json_schema_extra=_order_rules
+    )
 
     recipient_address: EvmAddress
     src_chain: ChainId
     dst_chain: ChainId
     src_token_address: EvmAddress
     dst_token_address: EvmAddress
-    src_amount: str
+    src_amount: PositiveTokenAmount
     type: Literal["swap", "custom"]
     payload: JsonObject | None = None
     metadata: JsonObject | None = None

@@ -4,9 +4,9 @@ SDK sends it: the public create's fields, plus an optional payment config, the c
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from checkout.domain.records import Customer, PaymentConfig
 from checkout.requests.addresses import EvmAddress, PositiveTokenAmount
@@ -27,12 +27,32 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "maxLength": 254, "pattern": f"^{_EMAIL.pattern}$"}),
+]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _payment_config_rules(schema: dict[str, Any]) -> None:
+    """The OpenAPI document's view of the payment config: all four fields or none (`null` is absent)."""
+    schema["allOf"] = [
+        {
+            "if": {"properties": {name: {"not": {"type": "null"}}}, "required": [name]},
+            "then": {
+                "required": list(PAYMENT_FIELDS),
+                "properties": {other: {"not": {"type": "null"}} for other in PAYMENT_FIELDS},
+            },
+        }
+        for name in PAYMENT_FIELDS
+    ]
+
+
 class CreatePlatformSessionRequest(CreateSessionRequest):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, json_schema_extra=_payment_config_rules
+    )
 
     amount: PositiveTokenAmount | None = None
     token_address: EvmAddress | None = None

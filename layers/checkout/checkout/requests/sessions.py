@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, ValidationInfo, WithJsonSchema, field_validator
+
+from checkout.config import Settings
 from checkout.domain.records import Customer, PaymentConfig
 from checkout.domain.redirects import RedirectUrlRefused, checked_redirect_url
 from checkout.requests.fields import Identifier
@@ -12,6 +15,40 @@ from checkout.requests.parsing import problem, settings_from
 MAX_METADATA_KEYS = 50
 MAX_METADATA_KEY_LENGTH = 40
 MAX_METADATA_VALUE_LENGTH = 500
+
+
+# What the OpenAPI document says of each field (the validators below are the rule). Where a rule
+# is beyond JSON Schema (a browser's view of a URL's host, a length after templating), the schema
+# names a `format` and says the rule in words.
+REDIRECT_URL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "maxLength": 2000,
+    "pattern": r"^https://[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*){0,3}\.[a-z]{2,12}"
+    r"(?::[1-9][0-9]{0,3})?(?:/(?:[A-Za-z0-9._~-]|\{SESSION_ID\}|\{ORDER_ID\})*)*"
+    r"(?:\?(?:[A-Za-z0-9._~=&-]|\{SESSION_ID\}|\{ORDER_ID\})*)?$",
+    "description": "An absolute https URL (http only for localhost or 127.0.0.1), at most 2048 characters"
+    " once the session id is in it; `{SESSION_ID}` or `{ORDER_ID}` is replaced by the session id, else"
+    " `sessionId=<id>` is appended to its query. No credentials, whitespace, control or invisible"
+    " characters or backslash; the host is judged as a browser reads it (IDNA names are stored in"
+    " punycode) and must be in ALLOWED_REDIRECT_HOSTS when that is set. The pattern is the plain form"
+    " that is always accepted (at most 2000 characters, so that `sessionId=<id>` fits).",
+    "examples": ["https://shop.example.com/thanks"],
+}
+RedirectUrl = Annotated[str, WithJsonSchema(REDIRECT_URL_SCHEMA)]
+_DEFAULTS = Settings.model_fields
+ExpiresIn = Annotated[
+    int,
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "minimum": _DEFAULTS["min_expires_in"].default,
+            "maximum": _DEFAULTS["max_expires_in"].default,
+            "description": "Seconds until the session expires (default"
+            f" {_DEFAULTS['default_expires_in'].default}); the bounds are the deployment's"
+            " MIN_EXPIRES_IN and MAX_EXPIRES_IN (these by default).",
+        }
+    ),
+]
 
 
 def check_metadata(value: dict[str, str]) -> dict[str, str]:
@@ -25,6 +62,21 @@ def check_metadata(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+Metadata = Annotated[
+    dict[str, str],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": MAX_METADATA_KEYS,
+            "propertyNames": {"minLength": 1, "maxLength": MAX_METADATA_KEY_LENGTH, "pattern": r"^[^\[\]]*$"},
+            "additionalProperties": {"type": "string", "maxLength": MAX_METADATA_VALUE_LENGTH},
+            "description": f"Up to {MAX_METADATA_KEYS} keys of 1-{MAX_METADATA_KEY_LENGTH} characters"
+            f" without '[' or ']', each a string of at most {MAX_METADATA_VALUE_LENGTH} characters.",
+        }
+    ),
+]
+
+
 def redirect_url(value: str, info: ValidationInfo, *, templated: bool = True) -> str:
     """The URL in the form it is stored in (a browser's view of its host), or the field's 400."""
     try:
@@ -36,10 +88,10 @@ def redirect_url(value: str, info: ValidationInfo, *, templated: bool = True) ->
 class CreateSessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    expires_in: int | None = None
-    success_url: str | None = None
-    cancel_url: str | None = None
-    metadata: dict[str, str] | None = None
+    expires_in: ExpiresIn | None = None
+    success_url: RedirectUrl | None = None
+    cancel_url: RedirectUrl | None = None
+    metadata: Metadata | None = None
     client_reference_id: Identifier | None = None
 
     @field_validator("expires_in")

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 from checkout.domain.ports import WebhookChanges
 from checkout.domain.webhook_events import EVERY_EVENT, EventType
-from checkout.domain.webhook_urls import url_problem
+from checkout.domain.webhook_urls import MAX_URL_LENGTH, url_problem
 from checkout.requests.parsing import problem, settings_from
 
 MAX_EVENTS = len(EventType)
@@ -32,11 +40,38 @@ def _event_types(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))  # once each, in the order given
 
 
-WebhookUrl = Annotated[str, Field(min_length=1), AfterValidator(_destination)]
+WEBHOOK_URL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "maxLength": MAX_URL_LENGTH,
+    "pattern": r"^https://[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?(?:\.[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?){0,3}"
+    r"\.[a-z]{2,12}"
+    r"(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?$",
+    "description": "An absolute https URL, at most 2048 characters: no credentials, fragment, whitespace"
+    " or control characters, and no private, loopback, link-local or reserved address (plain http only"
+    " to localhost or 127.0.0.1, on a local stack). The pattern is the plain form that is always"
+    " accepted.",
+    "examples": ["https://shop.example.com/webhooks/checkout"],
+}
+EVENTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "items": {"type": "string", "enum": [*(event.value for event in EventType), EVERY_EVENT]},
+    "if": {"contains": {"const": EVERY_EVENT}},
+    "then": {"maxItems": 1},
+    "else": {"maxItems": MAX_EVENTS + 1},
+    "description": 'The events to send (a name given twice counts once), or `["*"]` alone for every event.',
+}
+WebhookUrl = Annotated[
+    str, Field(min_length=1), AfterValidator(_destination), WithJsonSchema(WEBHOOK_URL_SCHEMA)
+]
 EventTypes = Annotated[
-    list[str], Field(min_length=1, max_length=MAX_EVENTS + 1), AfterValidator(_event_types)
+    list[str],
+    Field(min_length=1, max_length=MAX_EVENTS + 1),
+    AfterValidator(_event_types),
+    WithJsonSchema(EVENTS_SCHEMA),
 ]
 Description = Annotated[str, Field(max_length=500)]
+UPDATABLE = ("url", "events", "is_active", "description")
 
 
 class CreateWebhookRequest(BaseModel):
@@ -48,7 +83,17 @@ class CreateWebhookRequest(BaseModel):
 
 
 class UpdateWebhookRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        # at least one change: a field that is present and not null
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in UPDATABLE
+            ]
+        },
+    )
 
     url: WebhookUrl | None = None
     events: EventTypes | None = None

@@ -66,7 +66,7 @@ class HttpError:
 
 INVALID = "invalid_request_error"
 IDEMPOTENCY = "idempotency_error"
-_BY_EXCEPTION: dict[type[errors.CheckoutError], HttpError] = {
+ERROR_TABLE: dict[type[errors.CheckoutError], HttpError] = {
     errors.InvalidParameter: HttpError(400, INVALID, "parameter_invalid"),
     errors.UnknownParameter: HttpError(400, INVALID, "parameter_unknown"),
     errors.MissingParameter: HttpError(400, INVALID, "parameter_missing"),
@@ -107,6 +107,6 @@ INTERNAL_MESSAGE = "An internal error occurred"
 
 def http_error_for(exc: errors.CheckoutError) -> HttpError:
     for cls in type(exc).__mro__:
-        if cls in _BY_EXCEPTION:
-            return _BY_EXCEPTION[cls]
+        if cls in ERROR_TABLE:
+            return ERROR_TABLE[cls]
     return INTERNAL

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.clock import iso_from_ms
@@ -18,8 +18,11 @@ from checkout.domain.json_text import canonical
 from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import OrderStatus, SessionStatus
 
-IsoFromMs = Annotated[int, PlainSerializer(iso_from_ms, return_type=str)]
-IsoFromSeconds = Annotated[int, PlainSerializer(lambda seconds: iso_from_ms(seconds * 1000), return_type=str)]
+_ISO_8601 = WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization")
+IsoFromMs = Annotated[int, PlainSerializer(iso_from_ms, return_type=str), _ISO_8601]
+IsoFromSeconds = Annotated[
+    int, PlainSerializer(lambda seconds: iso_from_ms(seconds * 1000), return_type=str), _ISO_8601
+]
 
 
 class _View(BaseModel):
@@ -128,6 +131,13 @@ class OrderDetailsView(_CamelView):
             execute_tx=None if execute is None else TransactionView.of(execute),
             refund_txs=[TransactionView.of(tx) for tx in details.of_kind("refund")],
         )
+
+
+class SessionWithOrderView(SessionView):
+    """A session read with `?include=order`: its order with the transactions, null until one is linked.
+    (`session_view` builds it; this names its shape, for the OpenAPI document.)"""
+
+    order: OrderDetailsView | None = None
 
 
 def session_view(

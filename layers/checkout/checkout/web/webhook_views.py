@@ -64,22 +64,59 @@ class DeliveryView(_View):
         return cls.model_validate(attempt, from_attributes=True)
 
 
+class CreatedWebhookView(WebhookView):
+    """The answer to the create that made the webhook: the only one that shows its secret."""
+
+    secret: str
+
+
+class DeletedWebhookView(_View):
+    """The SDK's `DeletedResponse`."""
+
+    object: Literal["webhook"] = "webhook"
+    id: str
+    deleted: Literal[True] = True
+
+
+class ActionView(_View):
+    """The SDK's `ActionResponse`, with the delivery the action made (the SDK passes extra fields
+    through)."""
+
+    object: Literal["action"] = "action"
+    action: Literal["test", "retry"]
+    success: bool
+    delivery: DeliveryView
+
+
+class WebhookListView(_View):
+    object: Literal["list"] = "list"
+    data: list[WebhookView]
+    has_more: bool
+    total_count: int
+    url: str
+
+
+class DeliveryListView(_View):
+    object: Literal["list"] = "list"
+    data: list[DeliveryView]
+    has_more: bool
+    total_count: int
+    url: str
+
+
 def webhook_view(webhook: WebhookRecord, *, with_secret: bool = False) -> dict[str, Any]:
     """The signing secret goes out once: in the answer to the create that made it."""
-    view = WebhookView.of(webhook).model_dump(mode="json")
-    if with_secret:
-        view["secret"] = webhook.secret
-    return view
+    view = CreatedWebhookView if with_secret else WebhookView
+    return view.model_validate(webhook, from_attributes=True).model_dump(mode="json")
 
 
 def webhook_list(webhooks: list[WebhookRecord]) -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [webhook_view(webhook) for webhook in webhooks],
-        "has_more": False,  # a merchant has at most a handful: all of them, every time
-        "total_count": len(webhooks),
-        "url": LIST_URL,
-    }
+    return WebhookListView(
+        data=[WebhookView.of(webhook) for webhook in webhooks],
+        has_more=False,  # a merchant has at most a handful: all of them, every time
+        total_count=len(webhooks),
+        url=LIST_URL,
+    ).model_dump(mode="json")
 
 
 def delivery_view(attempt: DeliveryAttempt) -> dict[str, Any]:
@@ -87,27 +124,22 @@ def delivery_view(attempt: DeliveryAttempt) -> dict[str, Any]:
 
 
 def delivery_list(webhook_id: str, page: AttemptPage) -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [delivery_view(attempt) for attempt in page.attempts],
-        "has_more": page.has_more,
-        "total_count": page.total_count,
-        "url": f"{LIST_URL}/{webhook_id}/deliveries",
-    }
+    return DeliveryListView(
+        data=[DeliveryView.of(attempt) for attempt in page.attempts],
+        has_more=page.has_more,
+        total_count=page.total_count,
+        url=f"{LIST_URL}/{webhook_id}/deliveries",
+    ).model_dump(mode="json")
 
 
 def deleted(webhook_id: str) -> dict[str, Any]:
-    return {"object": "webhook", "id": webhook_id, "deleted": True}
+    return DeletedWebhookView(id=webhook_id).model_dump(mode="json")
 
 
-def action(name: str, attempt: DeliveryAttempt) -> dict[str, Any]:
-    """`ActionResponse`, with the delivery the action made (the SDK passes extra fields through)."""
-    return {
-        "object": "action",
-        "action": name,
-        "success": attempt.status == "success",
-        "delivery": delivery_view(attempt),
-    }
+def action(name: Literal["test", "retry"], attempt: DeliveryAttempt) -> dict[str, Any]:
+    return ActionView(
+        action=name, success=attempt.status == "success", delivery=DeliveryView.of(attempt)
+    ).model_dump(mode="json")
 
 
 # --- payloads ----------------------------------------------------------------------------------
