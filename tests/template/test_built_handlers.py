@@ -143,3 +143,14 @@ def test_every_built_module_carries_bytecode_that_lambda_will_use(built: Path) -
         assert header[:4] == importlib.util.MAGIC_NUMBER, source  # this Python's, i.e. Lambda's 3.11
         assert int.from_bytes(header[4:8], "little") == 0b11, source  # hash-based, checked
         assert header[8:16] == importlib.util.source_hash(source.read_bytes()), source
+
+
+def test_the_layer_ships_the_dynamodb_clients_trimmed_botocore_data(built: Path) -> None:
+    """The client reads only this folder (checkout/adapters/dynamodb/service_data.py): a layer
+    without it could not make a client at all."""
+    from checkout.adapters.dynamodb.service_data import DATA
+
+    shipped = built / "CheckoutLayer" / "python" / DATA.relative_to(ROOT / "layers" / "checkout")
+    source = {path.relative_to(DATA): path.read_bytes() for path in DATA.rglob("*.json")}
+    assert source
+    assert {path.relative_to(shipped): path.read_bytes() for path in shipped.rglob("*.json")} == source
