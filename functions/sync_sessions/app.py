@@ -4,7 +4,8 @@ an order executed or failed, a session complete or expired."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -20,14 +21,16 @@ from checkout.domain.sync import follow_order_change
 from checkout.observability import count, logger, metrics
 from checkout.startup import check_settings
 
+if TYPE_CHECKING:
+    from checkout.domain.webhook_events import WebhookOutbox
+
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings(Settings.webhook_base_url)
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def sync_record(record: DynamoDBRecord) -> None:
-    outbox = composition.webhook_outbox(get_settings().webhook_base_url())
+def sync_record(record: DynamoDBRecord, outbox: WebhookOutbox) -> None:
     if (order := order_transition(record)) is not None:
         if (change := order_status_change(order)) is not None:
             moved = follow_order_change(change, composition.repository(), now_ms())
@@ -43,6 +46,9 @@ def sync_record(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # The records of a batch are handled one after another on one shard: a merchant's webhooks
+    # are read once per batch, not once per event (docs/decisions.md, stream lag).
+    outbox = composition.webhook_outbox(get_settings().webhook_base_url()).for_batch()
     return process_partial_response(
-        event=event, record_handler=sync_record, processor=processor, context=context
+        event=event, record_handler=partial(sync_record, outbox=outbox), processor=processor, context=context
     )

@@ -176,3 +176,26 @@ def test_the_payload_is_the_designs_event(store: InMemoryRepository, outbox: Web
     assert view["object"] == "checkout_session" and view["id"] == session.id
     assert view["tx_hash"] == "0x" + "ef" * 32
     assert event.merchant_id == MERCHANT
+
+
+def test_a_batch_reads_each_merchants_webhooks_once_and_still_makes_one_event_per_transition(
+    store: InMemoryRepository, outbox: WebhookOutbox
+) -> None:
+    subscribe(store, "*")
+    batch = outbox.for_batch()
+    store.calls.clear()
+
+    made = [batch.session_reached_final(complete_session(id=f"cs_{n}")) for n in range(3)]
+    made.append(batch.order_moved(an_order(status=OrderStatus.EXECUTED)))
+    replayed = batch.session_reached_final(complete_session(id="cs_0"))
+
+    assert all(event is not None for event in made) and replayed is None
+    assert store.calls.count("merchant_webhooks") == 1
+    assert len(store.webhook_events) == len(store.delivery_jobs) == 4
+
+
+def test_each_batch_reads_the_webhooks_afresh(store: InMemoryRepository, outbox: WebhookOutbox) -> None:
+    assert outbox.for_batch().session_reached_final(complete_session(id="cs_before")) is None
+    subscribe(store, "checkout.completed")
+
+    assert outbox.for_batch().session_reached_final(complete_session(id="cs_after")) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from enum import StrEnum
+from functools import cache
 
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.ports import Repository
@@ -71,11 +72,26 @@ class WebhookOutbox:
     """Turns the transitions the table's stream shows into events owed to subscribed webhooks."""
 
     def __init__(
-        self, repository: Repository, render: Render, clock: Callable[[], int] = system_now_ms
+        self,
+        repository: Repository,
+        render: Render,
+        clock: Callable[[], int] = system_now_ms,
+        webhooks_of: Callable[[str], list[WebhookRecord]] | None = None,
     ) -> None:
+        """`webhooks_of(merchant_id)`: a merchant's webhooks (by default a consistent read each time)."""
         self.repository = repository
         self.render = render
         self.clock = clock
+        self.webhooks_of = webhooks_of or repository.merchant_webhooks
+
+    def for_batch(self) -> WebhookOutbox:
+        """This outbox for one batch of stream records: each merchant's webhooks are read once, at
+        its first event in the batch, instead of once per event. The batch's transitions all
+        happened before it was read, so they see the webhooks as they were when it was handled,
+        as one event read alone would; the next batch (a retry included) reads them afresh."""
+        return WebhookOutbox(
+            self.repository, self.render, self.clock, cache(self.repository.merchant_webhooks)
+        )
 
     def session_reached_final(self, session: SessionRecord) -> WebhookEventRecord | None:
         """`checkout.completed` / `checkout.expired`: a session reaches its final status once."""
@@ -108,9 +124,7 @@ class WebhookOutbox:
         subject: Callable[[], tuple[SessionRecord | None, OrderRecord | None]],
     ) -> WebhookEventRecord | None:
         """`subject` is read only when some webhook wants the event."""
-        subscribed = [
-            hook for hook in self.repository.merchant_webhooks(merchant_id) if hook.wants(event_type)
-        ]
+        subscribed = [hook for hook in self.webhooks_of(merchant_id) if hook.wants(event_type)]
         if not subscribed:
             return None
         now = self.clock()
