@@ -10,10 +10,7 @@ top of that.
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +22,7 @@ import httpx
 
 from bench import instance
 from bench.sampling import paired_medians_ms
-from bench.stack import TABLE, BenchStack, session_like
+from bench.stack import TABLE, BenchStack, minted_key, session_like
 from devstack.dynamodb_local import DynamoDBLocal, free_port
 from devstack.settings import instance_environment
 from devstack.template import functions, local_table_names
@@ -96,7 +93,7 @@ def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0
         "get_checkout_session",
         "requests",
         session_id=session_id,
-        key=_minted_key(stack.dynamodb_endpoint),
+        key=minted_key(stack.dynamodb_endpoint),
         runs=runs,
     )
     create = start("create_checkout_session", "creates", runs=runs, seconds=seconds)
@@ -109,24 +106,6 @@ def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0
         create["handler_rate"],
         create["raw_rate"],
     )
-
-
-def _minted_key(dynamodb_endpoint: str) -> str:
-    """A key for the bench's merchant, made as `make api-key` makes it."""
-    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint, "AWS_ACCESS_KEY_ID": "local"}
-    env |= {"AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-    command = [
-        sys.executable,
-        "-m",
-        "checkout.admin",
-        "create-key",
-        "--table",
-        TABLE,
-        "--prefix",
-        "csk_test_",
-    ]
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-    return output.strip().splitlines()[-1]
 
 
 def measure(stack: BenchStack, runs: int = 50) -> list[RequestCost]:
@@ -160,7 +139,7 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
             _median_ms(lambda: api.get(f"/checkout-sessions/{session_id}"), runs),
             _median_ms(lambda: dynamodb.get_item(TableName=TABLE, Key=key, ConsistentRead=True), runs),
         )
-        bearer = {"Authorization": f"Bearer {_minted_key(endpoint)}"}
+        bearer = {"Authorization": f"Bearer {minted_key(endpoint)}"}
         with_key, anonymous = _paired_medians_ms(
             lambda: api.get(f"/checkout-sessions/{session_id}", headers=bearer),
             lambda: api.get(f"/checkout-sessions/{session_id}"),

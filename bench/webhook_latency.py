@@ -8,17 +8,14 @@ CLIENTS merchants' servers each loop: create a session on the platform surface, 
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
 
 import httpx
 
-from bench.stack import TABLE, BenchStack
+from bench.stack import BenchStack, minted_key
 from tests.webhook_receiver import receiver
 
 CLIENTS = 4
@@ -33,26 +30,8 @@ class WebhookLatency:
     clients: int
 
 
-def _admin_key(stack: BenchStack) -> str:
-    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": stack.dynamodb_endpoint, "AWS_ACCESS_KEY_ID": "local"}
-    env |= {"AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-    command = [
-        sys.executable,
-        "-m",
-        "checkout.admin",
-        "create-key",
-        "--table",
-        TABLE,
-        "--prefix",
-        "csk_test_",
-    ]
-    command += ["--merchant", MERCHANT]
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-    return output.strip().splitlines()[-1]
-
-
 def measure(stack: BenchStack, seconds: float = 20.0) -> WebhookLatency:
-    headers = {"Authorization": f"Bearer {_admin_key(stack)}"}
+    headers = {"Authorization": f"Bearer {minted_key(stack.dynamodb_endpoint, MERCHANT)}"}
     with receiver() as endpoint, httpx.Client(base_url=stack.base_url, headers=headers, timeout=30) as api:
         created = api.post(
             "/api/v1/webhooks", json={"url": endpoint.url("/bench"), "events": ["checkout.expired"]}
