@@ -76,11 +76,11 @@ def platform_session(session: SessionRecord, base_url: str, now_ms: int) -> dict
     return PlatformSessionView.of(session, base_url, now_ms).model_dump(mode="json")
 
 
+def list_response(data: list[dict[str, Any]], has_more: bool, total_count: int, url: str) -> dict[str, Any]:
+    """The SDK's `ListResponse`, the one shape of every list on the platform surface."""
+    return {"object": "list", "data": data, "has_more": has_more, "total_count": total_count, "url": url}
+
+
 def session_list(page: SessionPage, base_url: str, now_ms: int) -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [platform_session(session, base_url, now_ms) for session in page.sessions],
-        "has_more": page.has_more,
-        "total_count": page.total_count,
-        "url": LIST_URL,
-    }
+    sessions = [platform_session(session, base_url, now_ms) for session in page.sessions]
+    return list_response(sessions, page.has_more, page.total_count, LIST_URL)

@@ -16,7 +16,7 @@ from checkout.domain.json_text import dumps
 from checkout.domain.ports import AttemptPage
 from checkout.domain.records import DeliveryAttempt, OrderRecord, SessionRecord, WebhookRecord
 from checkout.domain.webhook_events import Render
-from checkout.web.platform_views import platform_session
+from checkout.web.platform_views import list_response, platform_session
 from checkout.web.views import order_view
 
 LIST_URL = "/api/v1/webhooks"
@@ -88,22 +88,6 @@ class ActionView(_View):
     delivery: DeliveryView
 
 
-class WebhookListView(_View):
-    object: Literal["list"] = "list"
-    data: list[WebhookView]
-    has_more: bool
-    total_count: int
-    url: str
-
-
-class DeliveryListView(_View):
-    object: Literal["list"] = "list"
-    data: list[DeliveryView]
-    has_more: bool
-    total_count: int
-    url: str
-
-
 def webhook_view(webhook: WebhookRecord, *, with_secret: bool = False) -> dict[str, Any]:
     """The signing secret goes out once: in the answer to the create that made it."""
     view = CreatedWebhookView if with_secret else WebhookView
@@ -111,12 +95,8 @@ def webhook_view(webhook: WebhookRecord, *, with_secret: bool = False) -> dict[s
 
 
 def webhook_list(webhooks: list[WebhookRecord]) -> dict[str, Any]:
-    return WebhookListView(
-        data=[WebhookView.of(webhook) for webhook in webhooks],
-        has_more=False,  # a merchant has at most a handful: all of them, every time
-        total_count=len(webhooks),
-        url=LIST_URL,
-    ).model_dump(mode="json")
+    # a merchant has at most a handful: all of them, every time
+    return list_response([webhook_view(webhook) for webhook in webhooks], False, len(webhooks), LIST_URL)
 
 
 def delivery_view(attempt: DeliveryAttempt) -> dict[str, Any]:
@@ -124,12 +104,8 @@ def delivery_view(attempt: DeliveryAttempt) -> dict[str, Any]:
 
 
 def delivery_list(webhook_id: str, page: AttemptPage) -> dict[str, Any]:
-    return DeliveryListView(
-        data=[DeliveryView.of(attempt) for attempt in page.attempts],
-        has_more=page.has_more,
-        total_count=page.total_count,
-        url=f"{LIST_URL}/{webhook_id}/deliveries",
-    ).model_dump(mode="json")
+    deliveries = [delivery_view(attempt) for attempt in page.attempts]
+    return list_response(deliveries, page.has_more, page.total_count, f"{LIST_URL}/{webhook_id}/deliveries")
 
 
 def deleted(webhook_id: str) -> dict[str, Any]:
