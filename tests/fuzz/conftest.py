@@ -4,13 +4,11 @@ the template's expiry bounds), authenticated with a test key minted as `make api
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.stack import TABLE_NAME, RunningStack, start_stack, stop_stack
+from tests.stack import RunningStack, mint_key, start_stack, stop_stack
 from tests.support import ROOT
 
 # The project's packages, as `make` exports them, for the processes the tier starts.
@@ -30,27 +28,7 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStac
 
 @pytest.fixture(scope="session")
 def fuzz_key(fuzz_stack: RunningStack) -> str:
-    """A fresh admin key for a merchant of its own, minted like `make api-key` (printed alone on the
-    last line)."""
-    minted = subprocess.run(
-        [
-            *(sys.executable, "-m", "checkout.admin", "create-key", "--table", TABLE_NAME),
-            *("--prefix", "csk_test_", "--name", "schemathesis", "--permission", "admin"),
-            *("--merchant", "acct_fuzz"),
-        ],
-        env={
-            **os.environ,
-            "PYTHONPATH": PYTHONPATH,
-            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{fuzz_stack.dynamodb_port}",
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    key = minted.stdout.strip().splitlines()[-1]
-    assert key.startswith("csk_test_"), minted.stdout
+    """A fresh admin key for a merchant of its own, minted by `make api-key`."""
+    key = mint_key(fuzz_stack, "acct_fuzz", "admin", name="schemathesis")
+    assert key.startswith("csk_test_"), key
     return key
