@@ -22,8 +22,10 @@ from checkout.requests.platform import CreatePlatformSessionRequest
 from checkout.requests.sessions import CreateSessionRequest
 from checkout.requests.webhooks import CreateWebhookRequest, DeliveriesQuery, UpdateWebhookRequest
 from checkout.web.errors import RouteNotFound
+from checkout.web.order_details_views import OrderDetailsView, SessionWithOrderView
+from checkout.web.order_views import OrderView
 from checkout.web.platform_views import PlatformSessionView
-from checkout.web.views import OrderDetailsView, OrderView, SessionView, SessionWithOrderView
+from checkout.web.session_views import SessionView
 from checkout.web.webhook_views import (
     ActionView,
     CreatedWebhookView,

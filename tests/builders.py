@@ -15,15 +15,7 @@ from typing import Any
 
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import (
-    DeliveryJob,
-    OrderRecord,
-    SessionRecord,
-    Transaction,
-    TransactionKind,
-    WebhookEventRecord,
-    WebhookRecord,
-)
+from checkout.domain.records import OrderRecord, SessionRecord, Transaction, TransactionKind
 from checkout.domain.status import (
     POST_DEPOSIT_STATUSES,
     OrderStatus,
@@ -31,6 +23,7 @@ from checkout.domain.status import (
     order_sources_after_deposit,
     order_sources_for,
 )
+from checkout.domain.webhook_records import DeliveryJob, WebhookEventRecord, WebhookRecord
 from checkout.web.signatures import signature_header
 from devstack.settings import LOCAL_DEFAULTS
 

@@ -7,9 +7,15 @@ import threading
 from collections.abc import Iterator
 
 from checkout.domain.listing import COUNT_UP_TO
-from checkout.domain.ports import AttemptPage, DeliveryOutcome, WebhookChanges
-from checkout.domain.records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
+from checkout.domain.ports import AttemptPage, DeliveryOutcome
 from checkout.domain.webhook_delivery import SendResult
+from checkout.domain.webhook_records import (
+    DeliveryAttempt,
+    DeliveryJob,
+    WebhookChanges,
+    WebhookEventRecord,
+    WebhookRecord,
+)
 
 OK = SendResult(200, "ok", None, 40)
 SERVER_ERROR = SendResult(500, "oops", None, 40)

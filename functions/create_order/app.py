@@ -9,8 +9,8 @@ from checkout.observability import count
 from checkout.requests.orders import CreateOrderRequest
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
+from checkout.web.order_views import order_view
 from checkout.web.request import ApiRequest
-from checkout.web.views import order_view
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings(Settings.deposit_contract)

@@ -12,8 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout import composition
 from checkout.adapters.dynamodb.stream import new_delivery_job
 from checkout.coldstart import ends_cold_path
-from checkout.domain.records import DeliveryAttempt, DeliveryJob
 from checkout.domain.webhook_delivery import Deliveries
+from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob
 from checkout.observability import count, logger, metrics
 from checkout.startup import check_settings
 

@@ -8,7 +8,7 @@ from checkout.observability import count
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.request import ApiRequest
-from checkout.web.views import session_view
+from checkout.web.session_views import session_view
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings()

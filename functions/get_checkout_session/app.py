@@ -6,8 +6,9 @@ from __future__ import annotations
 from checkout.composition import session_service
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
+from checkout.web.order_details_views import session_with_order_view
 from checkout.web.request import ApiRequest
-from checkout.web.views import session_view
+from checkout.web.session_views import session_view
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings()
@@ -20,7 +21,8 @@ def get_checkout_session(request: ApiRequest) -> Ok:
     include_order = request.query.get("include") == "order"
     session_id = request.path_parameter("id")
     session, order = session_service().get(session_id, request.caller, include_order=include_order)
-    return Ok("Checkout session retrieved", session_view(session, order, include_order=include_order))
+    view = session_with_order_view(session, order) if include_order else session_view(session)
+    return Ok("Checkout session retrieved", view)
 
 
 handler = http_handler(get_checkout_session)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from checkout.composition import order_service
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
+from checkout.web.order_details_views import order_details_view
 from checkout.web.request import ApiRequest
-from checkout.web.views import order_details_view
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings()

@@ -8,9 +8,9 @@ from checkout.observability import count
 from checkout.requests.order_events import OrderEventRequest
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
+from checkout.web.order_details_views import order_details_view
 from checkout.web.request import ApiRequest
 from checkout.web.signatures import signed
-from checkout.web.views import order_details_view
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings(Settings.order_events_secret_source)

@@ -4,8 +4,8 @@ the deliveries and the retry job read them."""
 
 from __future__ import annotations
 
-from checkout.domain.ports import DeliveryOutcome, Repository, WebhookChanges
-from checkout.domain.records import DeliveryAttempt, DeliveryJob, DeliveryStatus
+from checkout.domain.ports import DeliveryOutcome, Repository
+from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob, DeliveryStatus, WebhookChanges
 from tests.builders import MERCHANT, NOW_MS, WEBHOOK_ID, a_delivery_job, a_webhook, a_webhook_event
 
 

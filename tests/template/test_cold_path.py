@@ -72,6 +72,45 @@ def test_no_function_loads_starlette_or_anyio(function: str) -> None:
     assert not modules & {"starlette", "anyio"}
 
 
+WEBHOOK_MANAGEMENT = sorted(
+    name for name in function_specs() if "webhook" in name and name.startswith("platform_")
+)
+# The views and records a function's import may load: each loads only the ones it answers with.
+SESSION_AND_ORDER_VIEWS = {
+    "checkout.domain.records",
+    "checkout.web.session_views",
+    "checkout.web.order_views",
+    "checkout.web.order_details_views",
+    "checkout.web.platform_views",
+}
+
+
+@pytest.mark.parametrize("function", WEBHOOK_MANAGEMENT)
+def test_functions_that_manage_webhooks_load_neither_sessions_nor_orders_nor_the_port(function: str) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False)
+    assert not modules & SESSION_AND_ORDER_VIEWS
+    assert "checkout.domain.ports" not in modules  # the repository's first use loads it
+
+
+@pytest.mark.parametrize("function", ["create_checkout_session", "expire_checkout_session"])
+def test_functions_that_answer_with_a_bare_session_load_no_order_view(function: str) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False)
+    assert "checkout.web.session_views" in modules
+    assert not modules & {"checkout.web.order_views", "checkout.web.order_details_views"}
+
+
+def test_create_order_answers_with_the_order_alone_so_loads_no_transaction_or_session_view() -> None:
+    modules, _ = loaded_after_import("create_order", packages_only=False)
+    assert "checkout.web.order_views" in modules
+    assert "checkout.web.order_details_views" not in modules
+
+
+@pytest.mark.parametrize("function", sorted(set(function_specs()) - {"sync_sessions"}))
+def test_only_the_function_that_records_events_may_load_their_payloads(function: str) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False)
+    assert "checkout.web.transition_payloads" not in modules
+
+
 @pytest.mark.parametrize("function", ["hosted_page", "hosted_page_assets"])
 def test_the_hosted_page_draws_qr_codes_only_when_it_shows_one(function: str) -> None:
     modules, _ = loaded_after_import(function)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from checkout.domain.records import DeliveryJob, WebhookEventRecord
 from checkout.domain.webhook_delivery import DEGRADED_MS, LEASE_MS, Deliveries, SendResult
+from checkout.domain.webhook_records import DeliveryJob, WebhookEventRecord
 from tests.builders import NOW_MS, WEBHOOK_SECRET, a_delivery_job, a_webhook, a_webhook_event
 from tests.fake_webhooks import NO_ANSWER, OK, SERVER_ERROR, ScriptedSender
 from tests.fakes import InMemoryRepository

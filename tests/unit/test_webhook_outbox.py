@@ -10,8 +10,9 @@ import pytest
 
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
-from checkout.domain.webhook_events import EventType, WebhookOutbox, event_id_for
-from checkout.web.webhook_views import event_renderer
+from checkout.domain.webhook_events import WebhookOutbox, event_id_for
+from checkout.domain.webhook_records import EventType
+from checkout.web.transition_payloads import event_renderer
 from tests.builders import MERCHANT, NOW_MS, a_session, a_webhook, an_order
 from tests.fakes import InMemoryRepository
 

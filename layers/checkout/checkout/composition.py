@@ -79,7 +79,7 @@ def idempotency_store() -> BasePersistenceLayer:
 @lru_cache(maxsize=1)
 def webhook_service() -> WebhookService:
     from checkout.domain.webhooks import WebhookService
-    from checkout.web.webhook_views import render_test_event
+    from checkout.web.webhook_payloads import render_test_event
 
     return WebhookService(repository(), deliveries, render_test_event)
 
@@ -100,7 +100,7 @@ def deliveries() -> Deliveries:
 def webhook_outbox(base_url: str) -> WebhookOutbox:
     """`base_url`: where buyers reach the hosted page, for the sessions' `url` in the payloads."""
     from checkout.domain.webhook_events import WebhookOutbox
-    from checkout.web.webhook_views import event_renderer
+    from checkout.web.transition_payloads import event_renderer
 
     return WebhookOutbox(repository(), event_renderer(base_url))
 

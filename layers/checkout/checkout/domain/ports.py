@@ -13,19 +13,16 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
 
-from checkout.domain.records import (
-    ApiKeyRecord,
+from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
+from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
+from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
     DeliveryStatus,
-    OrderDetails,
-    OrderRecord,
-    SessionRecord,
-    Transaction,
+    WebhookChanges,
     WebhookEventRecord,
     WebhookRecord,
 )
-from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 
 # --- values the domain hands to the repository ---------------------------------------------------
@@ -84,16 +81,6 @@ class DeliveryOutcome:
     job_status: DeliveryStatus | None  # None: the job stays as it is (a manual send)
     next_attempt_at: int | None = None  # when pending: the next scheduled attempt
     degraded_until: int | None = None  # None: the endpoint answered well and quickly
-
-
-@dataclass(frozen=True)
-class WebhookChanges:
-    """A webhook's settings as a PATCH gives them: None leaves a setting as it is."""
-
-    url: str | None = None
-    events: list[str] | None = None
-    is_active: bool | None = None
-    description: str | None = None
 
 
 @dataclass(frozen=True)

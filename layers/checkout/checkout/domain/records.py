@@ -1,4 +1,5 @@
-"""The domain's records: a session and an order as the service knows them.
+"""The domain's records: a session, an order and an API key as the service knows them (the webhooks'
+are in `webhook_records`).
 
 Storage keys and bookkeeping (partition keys, index shards, TTL) are the repository's business and
 never appear here; every timestamp is epoch milliseconds except a session's `expires_at` (seconds).
@@ -8,13 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from checkout.domain.record import Record
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class PaymentConfig(Record):
@@ -139,72 +137,3 @@ class ApiKeyRecord(Record):
     created_at: int
     last_used_at: int | None = None
     revoked_at: int | None = None
-
-
-# --- merchant webhooks (DESIGN 11) ---------------------------------------------------------------
-class WebhookRecord(Record):
-    id: str
-    merchant_id: str
-    url: str
-    events: list[str]  # event types, or ["*"]
-    description: str | None = None
-    is_active: bool = True
-    secret: str  # whsec_…: signs every delivery; shown once, at creation
-    success_count: int = 0
-    failure_count: int = 0
-    last_triggered_at: int | None = None
-    # Set when an attempt failed or was slow: until then the stream leaves this webhook's first
-    # attempts to the retry job, so a slow or dead endpoint never holds up other merchants' batches.
-    degraded_until: int | None = None
-    created_at: int
-    updated_at: int
-
-    def wants(self, event_type: str) -> bool:
-        return self.is_active and ("*" in self.events or event_type in self.events)
-
-    def degraded(self, now_ms: int) -> bool:
-        return self.degraded_until is not None and self.degraded_until > now_ms
-
-
-class WebhookEventRecord(Record):
-    """One event: `payload` is the exact body every delivery of it sends."""
-
-    id: str
-    merchant_id: str
-    type: str
-    created_at: int
-    payload: str
-
-
-DeliveryStatus = Literal["pending", "success", "failed"]
-
-
-class DeliveryJob(Record):
-    """An event owed to one webhook, until delivered or out of attempts."""
-
-    webhook_id: str
-    event_id: str
-    merchant_id: str
-    event_type: str
-    status: DeliveryStatus
-    attempts: int = 0  # scheduled attempts made (a manual retry or a test is not one)
-    next_attempt_at: int | None = None  # epoch ms, while pending
-    created_at: int
-    updated_at: int
-
-
-class DeliveryAttempt(Record):
-    """One POST of an event to a webhook (the SDK's `WebhookDelivery`)."""
-
-    id: str
-    webhook_id: str
-    event_id: str
-    event_type: str
-    url: str
-    status: Literal["success", "failed"]
-    status_code: int | None = None
-    response_body: str | None = None  # its first 1 KiB
-    error_message: str | None = None
-    duration_ms: int = 0
-    attempted_at: int
-    created_at: int

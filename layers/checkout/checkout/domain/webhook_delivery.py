@@ -22,7 +22,7 @@ from typing import Protocol
 
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.ports import DeliveryOutcome, Repository
-from checkout.domain.records import (
+from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
     DeliveryStatus,

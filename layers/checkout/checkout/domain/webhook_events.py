@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
 from checkout.domain.clock import now_ms as system_now_ms
-from checkout.domain.ports import Repository
-from checkout.domain.records import DeliveryJob, OrderRecord, SessionRecord, WebhookEventRecord, WebhookRecord
+from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
+from checkout.domain.webhook_records import DeliveryJob, EventType, WebhookEventRecord, WebhookRecord
 
+if TYPE_CHECKING:
+    from checkout.domain.ports import Repository
 
-class EventType(StrEnum):
-    CHECKOUT_COMPLETED = "checkout.completed"
-    CHECKOUT_EXPIRED = "checkout.expired"  # by the clock, the merchant, or a failed payment
-    PAYMENT_COMPLETED = "payment.completed"  # the order executed
-    PAYMENT_FAILED = "payment.failed"  # the order failed
-
-
-EVERY_EVENT = "*"
-TEST_EVENT = "webhook.test"  # what `POST /webhooks/{id}/test` sends; no transition makes one
 
 Render = Callable[[str, str, int, SessionRecord | None, OrderRecord | None], str]
 """(event id, type, created_at, session, order) -> the JSON body every delivery of the event sends."""

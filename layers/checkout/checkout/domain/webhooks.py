@@ -13,10 +13,16 @@ from collections.abc import Callable
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import DeliveryNotFound, InvalidParameter, WebhookLimitReached, WebhookNotFound
 from checkout.domain.listing import MAX_DEPTH
-from checkout.domain.ports import AttemptPage, Repository, WebhookChanges
-from checkout.domain.records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
+from checkout.domain.ports import AttemptPage, Repository
 from checkout.domain.webhook_delivery import Deliveries
-from checkout.domain.webhook_events import TEST_EVENT
+from checkout.domain.webhook_records import (
+    TEST_EVENT,
+    DeliveryAttempt,
+    DeliveryJob,
+    WebhookChanges,
+    WebhookEventRecord,
+    WebhookRecord,
+)
 
 MAX_WEBHOOKS = 16  # per merchant
 SECRET_PREFIX = "whsec_"

@@ -15,8 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from checkout.domain.ports import WebhookChanges
-from checkout.domain.webhook_events import EVERY_EVENT, EventType
+from checkout.domain.webhook_records import EVERY_EVENT, EventType, WebhookChanges
 from checkout.domain.webhook_urls import MAX_URL_LENGTH, url_problem
 from checkout.requests.parsing import problem, settings_from
 

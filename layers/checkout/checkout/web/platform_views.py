@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from checkout.domain.listing import SessionPage, current_status
 from checkout.domain.records import SessionRecord
 from checkout.domain.status import PlatformStatus
+from checkout.web.lists import list_response
 
 LIST_URL = "/api/v1/checkout-sessions"
 
@@ -74,11 +75,6 @@ def metadata_text(metadata: dict[str, str]) -> str | None:
 
 def platform_session(session: SessionRecord, base_url: str, now_ms: int) -> dict[str, Any]:
     return PlatformSessionView.of(session, base_url, now_ms).model_dump(mode="json")
-
-
-def list_response(data: list[dict[str, Any]], has_more: bool, total_count: int, url: str) -> dict[str, Any]:
-    """The SDK's `ListResponse`, the one shape of every list on the platform surface."""
-    return {"object": "list", "data": data, "has_more": has_more, "total_count": total_count, "url": url}
 
 
 def session_list(page: SessionPage, base_url: str, now_ms: int) -> dict[str, Any]:

@@ -1,23 +1,19 @@
 """The webhooks' wire objects (DESIGN 11), as the published SDK's types describe them: `Webhook`,
-`WebhookDelivery`, `DeletedResponse`, `ActionResponse`, `ListResponse`; and the events' payloads.
-
-Every delivery of an event sends the same bytes: the payload is written once, when the event is
-recorded, from the platform view of the session (with `client_reference_id` and `metadata`, for
-the merchant to match its own records) and, for `payment.*`, the order.
+`WebhookDelivery`, `DeletedResponse`, `ActionResponse`, `ListResponse`. The events' payloads are
+in `webhook_payloads` and `transition_payloads`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from checkout.domain.json_text import dumps
-from checkout.domain.ports import AttemptPage
-from checkout.domain.records import DeliveryAttempt, OrderRecord, SessionRecord, WebhookRecord
-from checkout.domain.webhook_events import Render
-from checkout.web.platform_views import list_response, platform_session
-from checkout.web.views import order_view
+from checkout.domain.webhook_records import DeliveryAttempt, WebhookRecord
+from checkout.web.lists import list_response
+
+if TYPE_CHECKING:
+    from checkout.domain.ports import AttemptPage
 
 LIST_URL = "/api/v1/webhooks"
 
@@ -116,34 +112,3 @@ def action(name: Literal["test", "retry"], attempt: DeliveryAttempt) -> dict[str
     return ActionView(
         action=name, success=attempt.status == "success", delivery=DeliveryView.of(attempt)
     ).model_dump(mode="json")
-
-
-# --- payloads ----------------------------------------------------------------------------------
-def _event(event_id: str, event_type: str, created_at: int, data: dict[str, Any]) -> str:
-    return dumps(
-        {"id": event_id, "object": "event", "type": event_type, "created_at": created_at, "data": data}
-    )
-
-
-def event_renderer(base_url: str) -> Render:
-    """Payloads for the transitions' events; `base_url` is where buyers reach the hosted page."""
-
-    def render(
-        event_id: str,
-        event_type: str,
-        created_at: int,
-        session: SessionRecord | None,
-        order: OrderRecord | None,
-    ) -> str:
-        data: dict[str, Any] = {
-            "checkout_session": None if session is None else platform_session(session, base_url, created_at)
-        }
-        if event_type.startswith("payment."):
-            data["order"] = None if order is None else order_view(order)
-        return _event(event_id, event_type, created_at, data)
-
-    return render
-
-
-def render_test_event(event_id: str, created_at: int, webhook: WebhookRecord) -> str:
-    return _event(event_id, "webhook.test", created_at, {"webhook": webhook_view(webhook)})

@@ -20,17 +20,9 @@ from checkout.adapters.dynamodb.keys import (
 )
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.records import (
-    ApiKeyRecord,
-    DeliveryAttempt,
-    DeliveryJob,
-    OrderRecord,
-    Record,
-    SessionRecord,
-    Transaction,
-    WebhookEventRecord,
-    WebhookRecord,
-)
+from checkout.domain.record import Record
+from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
+from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
 
 RecordT = TypeVar("RecordT", bound=Record)
 SECONDS_PER_DAY = 86_400

@@ -21,8 +21,9 @@ from checkout.adapters.dynamodb.items import (
     record_from_item,
 )
 from checkout.domain.ports import OrderStatusChanged
-from checkout.domain.records import DeliveryJob, OrderRecord, SessionRecord
+from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import FINAL_SESSION_STATUSES, OrderStatus
+from checkout.domain.webhook_records import DeliveryJob
 
 
 def _images(record: DynamoDBRecord) -> tuple[dict[str, Any], dict[str, Any]] | None:

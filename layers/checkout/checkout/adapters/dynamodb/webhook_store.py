@@ -29,8 +29,14 @@ from checkout.adapters.dynamodb.keys import (
 )
 from checkout.adapters.dynamodb.table import ConditionFailed, Table, translated_errors
 from checkout.domain.listing import COUNT_UP_TO
-from checkout.domain.ports import AttemptPage, DeliveryOutcome, WebhookChanges
-from checkout.domain.records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
+from checkout.domain.ports import AttemptPage, DeliveryOutcome
+from checkout.domain.webhook_records import (
+    DeliveryAttempt,
+    DeliveryJob,
+    WebhookChanges,
+    WebhookEventRecord,
+    WebhookRecord,
+)
 
 _NEW = "attribute_not_exists(pk)"
 _EXISTS = "attribute_exists(pk)"
