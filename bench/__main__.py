@@ -61,7 +61,10 @@ def print_cold_start(runs: int) -> None:
                 if kind == cold_start.HTTP
                 else "not an HTTP function: no goal"
             )
-            line = f"{figure}; {with_client}; {goal}"
+            services = (
+                f"; its services at first use +{result.services_ms:.0f} ms" if result.services_ms >= 1 else ""
+            )
+            line = f"{figure}; {with_client}; {goal}{services}"
         print(line, flush=True)
     stack = next(result for result in results if result.name == cold_start.STACK_ALONE)
     print(

@@ -4,11 +4,16 @@ Each sample is a fresh interpreter (a cold Lambda), timed from inside so interpr
 itself is excluded from both sides; the figure is the median of several runs. The clock is the
 interpreter's CPU time: with the page cache warm, importing is CPU-bound, and CPU time does not
 count the moments another process holds the core (this machine has two), so ratios stay steady.
-Functions build their DynamoDB client on first use, so a second figure adds that client to show
-the full cost the first request pays. Samples run with Lambda's `AWS_LAMBDA_FUNCTION_NAME`, Region
-and credentials set, as a container has them (the cold path then runs without the cyclic garbage
-collector: checkout.coldstart; botocore never asks the instance metadata service for credentials),
-and with every module's bytecode compiled first, as the built package ships it (`make sam-build`).
+Functions build their DynamoDB client on first use, so a second figure adds that client (the goal's
+figure). The repository and the domain services load on first use too (`checkout.composition`), so
+a third figure, outside the goal, is what building the services the function's module names adds to
+the second: the first request pays it as well (and, with a key or an Idempotency-Key, the key
+service or powertools' idempotency store on top).
+
+Samples run with Lambda's `AWS_LAMBDA_FUNCTION_NAME`, Region and credentials set, as a container has
+them (the cold path then runs without the cyclic garbage collector: checkout.coldstart; botocore
+never asks the instance metadata service for credentials), and with every module's bytecode
+compiled first, as the built package ships it (`make sam-build`).
 
 A reference line measures the design's stack alone, with no code of ours: the functions' botocore
 client, a pydantic model, Mangum, powertools' Logger and Metrics.
@@ -78,6 +83,18 @@ module.handler
 
 
 _WITH_CLIENT = "\nfrom checkout.adapters.dynamodb.client import default_client\ndefault_client()\n"
+# The composition factories the function's module imported and calls without arguments (its services).
+_WITH_SERVICES = """
+import inspect
+from checkout import composition
+for _name, _factory in list(vars(module).items()):
+    if (
+        getattr(composition, _name, None) is _factory
+        and hasattr(_factory, "cache_info")
+        and not inspect.signature(_factory).parameters
+    ):
+        _factory()
+"""
 STACK_ALONE = "stack alone"
 _STACK = """
 from checkout.adapters.dynamodb.client import default_client
@@ -113,6 +130,7 @@ class ColdStart:
     ratio: float
     with_client_ms: float
     with_client_ratio: float
+    services_ms: float  # what building its services adds to `with_client_ms` (0: it names none)
 
 
 def _function_environment() -> dict[str, str]:
@@ -172,6 +190,7 @@ def measure(runs: int = 7, specs: list[FunctionSpec] | None = None) -> tuple[flo
         load = _LOAD_HANDLER.format(path=str(spec.module_path))
         bodies[spec.code_uri.name] = load
         bodies[spec.code_uri.name + "+client"] = load + _WITH_CLIENT
+        bodies[spec.code_uri.name + "+services"] = load + _WITH_CLIENT + _WITH_SERVICES
     for body in bodies.values():
         _sample(body)  # warm the page cache and .pyc files, as a deployed package would be
     samples: dict[str, list[float]] = {name: [] for name in bodies}
@@ -181,6 +200,7 @@ def measure(runs: int = 7, specs: list[FunctionSpec] | None = None) -> tuple[flo
     median = {name: statistics.median(values) for name, values in samples.items()}
     baseline = median.pop("baseline")
     median[STACK_ALONE] = median[STACK_ALONE + "+client"]  # its one body has the client already
+    median[STACK_ALONE + "+services"] = median[STACK_ALONE]
     results = [
         ColdStart(
             name,
@@ -188,8 +208,9 @@ def measure(runs: int = 7, specs: list[FunctionSpec] | None = None) -> tuple[flo
             median[name] / baseline,
             median[name + "+client"],
             median[name + "+client"] / baseline,
+            max(0.0, median[name + "+services"] - median[name + "+client"]),
         )
         for name in median
-        if not name.endswith("+client")
+        if "+" not in name
     ]
     return baseline, results

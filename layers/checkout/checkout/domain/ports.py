@@ -11,18 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
-from checkout.domain.webhook_records import (
-    DeliveryAttempt,
-    DeliveryJob,
-    DeliveryStatus,
-    WebhookChanges,
-    WebhookEventRecord,
-    WebhookRecord,
-)
+
+if TYPE_CHECKING:  # named in annotations only: a session function's first request never loads the webhooks'
+    from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
+    from checkout.domain.webhook_records import (
+        DeliveryAttempt,
+        DeliveryJob,
+        DeliveryStatus,
+        WebhookChanges,
+        WebhookEventRecord,
+        WebhookRecord,
+    )
 
 
 # --- values the domain hands to the repository ---------------------------------------------------
