@@ -157,7 +157,7 @@ def functions(
                 layers=_layer_folders(
                     [*globals_.get("Layers", []), *props.get("Layers", [])], template, base_dir
                 ),
-                reserved_concurrency=None if reserved is None else int(reserved),
+                reserved_concurrency=None if reserved is None else int(_resolve(reserved, refs)),
             )
         )
     return specs

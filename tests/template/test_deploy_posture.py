@@ -133,8 +133,12 @@ def test_data_and_evidence_survive_a_stack_deletion() -> None:
 
 
 def test_the_stream_and_scheduled_functions_have_reserved_concurrency() -> None:
+    stream_concurrency = load_template()["Parameters"]["StreamConcurrency"]
+    assert stream_concurrency["MinValue"] >= 1
     for name in STREAM_FUNCTIONS:
-        assert RESOURCES[name]["Properties"]["ReservedConcurrentExecutions"] >= 1, name
+        assert RESOURCES[name]["Properties"]["ReservedConcurrentExecutions"] == {
+            "Ref": "StreamConcurrency"
+        }, name
     for name in SCHEDULED_FUNCTIONS:
         job = RESOURCES[name]["Properties"]
         assert job["ReservedConcurrentExecutions"] == 1, name  # never two runs over the same items
@@ -210,3 +214,8 @@ def test_no_statement_grants_data_access_on_every_resource() -> None:
         for statement in statements(role):
             if statement["Resource"] == "*":
                 assert all(action.startswith("xray:") for action in actions(statement)), name
+
+
+def test_the_local_stack_gives_each_stream_function_the_reserved_concurrency_parameter_s_value() -> None:
+    specs = {spec.logical_id: spec for spec in functions(refs={"StreamConcurrency": "3"})}
+    assert {specs[name].reserved_concurrency for name in STREAM_FUNCTIONS} == {3}
