@@ -7,8 +7,8 @@ costs, follows the due sessions only. The figures show it: the items its queries
 `ScannedCount`) are the due ones, and its time against the raw updates is the same on both tables.
 
 The 100,000 sessions (the create function's items, due in a week) are written with BatchWriteItem
-from a few threads, in the background while the cold-start figures run (those are CPU time of their
-own processes, which another process's load barely moves); this DynamoDB Local is the expiry
+from a few threads, in the background from the bench's start (the cold-start figures wait for
+them: beside the writing, their CPU-time samples were noisier); this DynamoDB Local is the expiry
 bench's own, so the local stack's scheduled job never sees these tables.
 """
 
