@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 from checkout.domain.json_text import canonical
 from checkout.domain.records import OrderRecord
 from checkout.domain.status import OrderStatus
-from checkout.web.session_views import PublicView
 
 
-class CamelView(PublicView):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+class CamelView(BaseModel):
+    """A public view of the order family: camelCase on the wire. Its own base, not the session
+    view's, so `create_order` does not load the session views."""
+
+    model_config = ConfigDict(
+        from_attributes=True, frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
 
 
 def _error_details_text(details: str | dict[str, Any] | None) -> str | None:
