@@ -107,8 +107,9 @@ def main() -> None:
     if "expiry" in only:
         expiry.start()  # its 100,000 sessions are written in the background
     if "cold" in only:
-        # Not beside the writing: with the emulator busy on the other core, cold-start samples
-        # (CPU time) came out up to 0.1x higher, one function here, another there.
+        # Not beside the writing: CPU-time samples still share the caches and the memory bus with
+        # a busy emulator on the other core (whether that moved them was not settled: runs with and
+        # without it both had outliers).
         if "expiry" in only:
             expiry.seeded()
         print_cold_start(args.runs)

@@ -8,7 +8,7 @@ costs, follows the due sessions only. The figures show it: the items its queries
 
 The 100,000 sessions (the create function's items, due in a week) are written with BatchWriteItem
 from a few threads, in the background from the bench's start (the cold-start figures wait for
-them: beside the writing, their CPU-time samples were noisier); this DynamoDB Local is the expiry
+them, so as not to share the machine with the writing); this DynamoDB Local is the expiry
 bench's own, so the local stack's scheduled job never sees these tables.
 """
 
