@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from checkout.config import EMPTY_INIT_CODE_HASH, Settings
+from checkout.domain.tokens import DEFAULT_TOKENS, parse_tokens
 from devstack.template import load_template
 from tests.template.cfn_parameters import refusals
 
@@ -94,6 +95,11 @@ def test_the_template_refuses_an_init_code_hash_no_deposit_contract_has(init_cod
         ("AllowedRedirectHosts", "shop.example.com, evil.example"),
         ("MinExpiresIn", "5000"),
         ("CoinbaseAppId", ""),
+        ("PaymentTokens", "8453:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913:USDC:37"),
+        ("PaymentTokens", "8453:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913:USDC"),
+        ("PaymentTokens", "0:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913:USDC:6"),
+        ("PaymentTokens", "8453:0x833589:USDC:6"),
+        ("PaymentTokens", "8453:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913:US DC:6"),
     ],
 )
 def test_the_template_refuses_values_that_lose_funds_or_fail_every_request(name: str, value: str) -> None:
@@ -141,3 +147,22 @@ def test_every_parameter_reaches_a_function_or_a_resource() -> None:
     resources = str(TEMPLATE["Resources"])
     for name in set(PARAMETERS) - set(parameter_env()):
         assert str({"Ref": name}) in resources, name
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ",".join(f"{t.chain_id}:{t.address}:{t.symbol}:{t.decimals}" for t in DEFAULT_TOKENS),
+        "8333:0x0000000000000000000000000000000000000001:B3.X:0",
+        "8453:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913:USDC:36",
+    ],
+    ids=["the-default-list", "zero-decimals", "the-most-decimals"],
+)
+def test_payment_tokens_the_template_accepts_reach_the_hosted_page_as_given(tokens: str) -> None:
+    assert refusals(TEMPLATE, {**REQUIRED, "PaymentTokens": tokens}) == []
+    assert parameter_env()["PaymentTokens"] == "PAYMENT_TOKENS"
+    assert settings_for({**REQUIRED, "PaymentTokens": tokens}).payment_tokens == parse_tokens(tokens)
+
+
+def test_without_payment_tokens_the_page_names_the_default_list() -> None:
+    assert settings_for(REQUIRED).payment_tokens == DEFAULT_TOKENS
