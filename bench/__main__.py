@@ -105,7 +105,7 @@ def main() -> None:
 
     expiry = ExpiryBench(args.not_due, args.due)
     if "expiry" in only:
-        expiry.start()  # its 100,000 sessions are written in the background
+        expiry.start()  # its sessions not due are written in the background
     if "cold" in only:
         # Not beside the writing: CPU-time samples still share the caches and the memory bus with
         # a busy emulator on the other core (whether that moved them was not settled: runs with and

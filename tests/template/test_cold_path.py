@@ -75,8 +75,8 @@ def test_no_function_loads_starlette_or_anyio(function: str) -> None:
 WEBHOOK_MANAGEMENT = sorted(
     name for name in function_specs() if "webhook" in name and name.startswith("platform_")
 )
-# The views and records a function's import may load: each loads only the ones it answers with.
-SESSION_AND_ORDER_VIEWS = {
+# The session and order records and views: a function's import loads only the ones it answers with.
+SESSION_AND_ORDER_MODULES = {
     "checkout.domain.records",
     "checkout.web.session_views",
     "checkout.web.order_views",
@@ -88,7 +88,7 @@ SESSION_AND_ORDER_VIEWS = {
 @pytest.mark.parametrize("function", WEBHOOK_MANAGEMENT)
 def test_functions_that_manage_webhooks_load_neither_sessions_nor_orders_nor_the_port(function: str) -> None:
     modules, _ = loaded_after_import(function, packages_only=False)
-    assert not modules & SESSION_AND_ORDER_VIEWS
+    assert not modules & SESSION_AND_ORDER_MODULES
     assert "checkout.domain.ports" not in modules  # the repository's first use loads it
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from checkout.domain.record import Record
+from checkout.domain.record_base import Record
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
 

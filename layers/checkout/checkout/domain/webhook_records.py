@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from checkout.domain.record import Record
+from checkout.domain.record_base import Record
 
 
 class EventType(StrEnum):

@@ -1,5 +1,6 @@
 """The order with its transactions (`GET /orders/{id}`, a session's `order` with `include=order`,
-the answer to an order event), in the published SDK's shapes (DESIGN 13)."""
+the answer to an order event), in the published SDK's shapes (DESIGN 13). Apart from the bare order
+(`order_views`), which is all `create_order` answers with."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from checkout.domain.listing import SessionPage, current_status
 from checkout.domain.records import SessionRecord
 from checkout.domain.status import PlatformStatus
-from checkout.web.lists import list_response
+from checkout.web.list_response import list_response
 
 LIST_URL = "/api/v1/checkout-sessions"
 

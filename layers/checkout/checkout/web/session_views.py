@@ -19,11 +19,11 @@ IsoFromSeconds = Annotated[
 ]
 
 
-class PublicView(BaseModel):
+class _View(BaseModel):
     model_config = ConfigDict(from_attributes=True, frozen=True)
 
 
-class SessionView(PublicView):
+class SessionView(_View):
     id: str
     status: SessionStatus
     success_url: str | None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from checkout.domain.webhook_records import DeliveryAttempt, WebhookRecord
-from checkout.web.lists import list_response
+from checkout.web.list_response import list_response
 
 if TYPE_CHECKING:
     from checkout.domain.ports import AttemptPage

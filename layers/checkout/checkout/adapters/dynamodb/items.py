@@ -20,7 +20,7 @@ from checkout.adapters.dynamodb.keys import (
 )
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
-from checkout.domain.record import Record
+from checkout.domain.record_base import Record
 from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
 from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
 

@@ -19,7 +19,7 @@ from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
 from checkout.adapters.dynamodb.items import record_from_item
 from checkout.config import Settings
 from checkout.domain.errors import StorageRefused, StorageUnavailable
-from checkout.domain.record import Record
+from checkout.domain.record_base import Record
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

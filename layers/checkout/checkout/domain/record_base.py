@@ -1,5 +1,5 @@
 """The base of every stored record: immutable once read or made. Its own module, so the webhook
-records (`webhook_records`) do not load the session and order records (`records`)."""
+records (`webhook_records`) can share it without loading the session and order records (`records`)."""
 
 from __future__ import annotations
 

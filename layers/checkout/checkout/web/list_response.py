@@ -1,5 +1,5 @@
 """The SDK's `ListResponse`: the one shape of every list on the platform surface (sessions, webhooks,
-deliveries)."""
+deliveries). Its own module, so the webhook lists do not load the platform session view with it."""
 
 from __future__ import annotations
 
