@@ -12,6 +12,7 @@ from checkout.domain.webhook_delivery import SendResult
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
+    Webhook,
     WebhookChanges,
     WebhookEventRecord,
     WebhookRecord,
@@ -61,9 +62,13 @@ class InMemoryWebhooks:
         self.calls.append("get_webhook")
         return self.webhooks.get((merchant_id, webhook_id))
 
-    def merchant_webhooks(self, merchant_id: str) -> list[WebhookRecord]:
+    def merchant_webhooks(self, merchant_id: str) -> list[Webhook]:
         self.calls.append("merchant_webhooks")
-        return [hook for (merchant, _), hook in self.webhooks.items() if merchant == merchant_id]
+        return [
+            Webhook.model_validate(hook.model_dump(exclude={"secret"}))
+            for (merchant, _), hook in self.webhooks.items()
+            if merchant == merchant_id
+        ]
 
     def update_webhook(
         self, merchant_id: str, webhook_id: str, changes: WebhookChanges, now_ms: int

@@ -5,7 +5,14 @@ the deliveries and the retry job read them."""
 from __future__ import annotations
 
 from checkout.domain.ports import DeliveryOutcome, Repository
-from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob, DeliveryStatus, WebhookChanges
+from checkout.domain.webhook_records import (
+    DeliveryAttempt,
+    DeliveryJob,
+    DeliveryStatus,
+    Webhook,
+    WebhookChanges,
+    WebhookRecord,
+)
 from tests.builders import MERCHANT, NOW_MS, WEBHOOK_ID, a_delivery_job, a_webhook, a_webhook_event
 
 
@@ -40,8 +47,23 @@ def test_a_webhook_reads_back_as_stored_and_only_for_its_merchant(repository: Re
 
     assert repository.get_webhook(MERCHANT, webhook.id) == webhook
     assert repository.get_webhook("acct_other", webhook.id) is None
-    assert repository.merchant_webhooks(MERCHANT) == [webhook]
+    assert repository.merchant_webhooks(MERCHANT) == [without_secret(webhook)]
     assert repository.merchant_webhooks("acct_other") == []
+
+
+def test_a_merchant_s_webhooks_are_listed_without_their_signing_secrets(repository: Repository) -> None:
+    webhook = a_webhook()
+    assert repository.create_webhook(webhook, limit=16)
+
+    (listed,) = repository.merchant_webhooks(MERCHANT)
+
+    assert type(listed) is Webhook
+    assert "secret" not in listed.model_dump()
+    assert listed.model_dump() == webhook.model_dump(exclude={"secret"})
+
+
+def without_secret(webhook: WebhookRecord) -> Webhook:
+    return Webhook.model_validate(webhook.model_dump(exclude={"secret"}))
 
 
 def test_a_merchant_cannot_go_past_its_webhook_limit_and_a_delete_frees_a_place(

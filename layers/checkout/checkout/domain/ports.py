@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # named in annotations only: a session function's first reque
         DeliveryAttempt,
         DeliveryJob,
         DeliveryStatus,
+        Webhook,
         WebhookChanges,
         WebhookEventRecord,
         WebhookRecord,
@@ -282,8 +283,9 @@ class Repository(Protocol):
 
     def get_webhook(self, merchant_id: str, webhook_id: str) -> WebhookRecord | None: ...
 
-    def merchant_webhooks(self, merchant_id: str) -> list[WebhookRecord]:
-        """Every webhook of the merchant (a handful: their number is bounded at creation)."""
+    def merchant_webhooks(self, merchant_id: str) -> list[Webhook]:
+        """Every webhook of the merchant (a handful: their number is bounded at creation), without
+        their secrets: the read itself leaves them out."""
 
     def update_webhook(
         self, merchant_id: str, webhook_id: str, changes: WebhookChanges, now_ms: int

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
-from checkout.domain.webhook_records import DeliveryJob, EventType, WebhookEventRecord, WebhookRecord
+from checkout.domain.webhook_records import DeliveryJob, EventType, Webhook, WebhookEventRecord
 
 if TYPE_CHECKING:
     from checkout.domain.ports import Repository
@@ -46,7 +46,7 @@ def order_event(order: OrderRecord) -> EventType | None:
     return None
 
 
-def new_job(webhook: WebhookRecord, event: WebhookEventRecord, now_ms: int) -> DeliveryJob:
+def new_job(webhook: Webhook, event: WebhookEventRecord, now_ms: int) -> DeliveryJob:
     """Pending and due at once: the stream attempts it as it appears; if that never happens (the
     endpoint is degraded, the worker died), the retry job finds it due."""
     return DeliveryJob(
@@ -69,7 +69,7 @@ class WebhookOutbox:
         repository: Repository,
         render: Render,
         clock: Callable[[], int] = system_now_ms,
-        webhooks_of: Callable[[str], list[WebhookRecord]] | None = None,
+        webhooks_of: Callable[[str], list[Webhook]] | None = None,
     ) -> None:
         """`webhooks_of(merchant_id)`: a merchant's webhooks (by default a consistent read each time)."""
         self.repository = repository

@@ -23,14 +23,16 @@ EVERY_EVENT = "*"
 TEST_EVENT = "webhook.test"  # what `POST /webhooks/{id}/test` sends; no transition makes one
 
 
-class WebhookRecord(Record):
+class Webhook(Record):
+    """A webhook as everything but its sender reads it: without the signing secret. Listing a
+    merchant's webhooks (for the management API, or to find who wants an event) reads no secret."""
+
     id: str
     merchant_id: str
     url: str
     events: list[str]  # event types, or ["*"]
     description: str | None = None
     is_active: bool = True
-    secret: str  # whsec_…: signs every delivery; shown once, at creation
     success_count: int = 0
     failure_count: int = 0
     last_triggered_at: int | None = None
@@ -45,6 +47,12 @@ class WebhookRecord(Record):
 
     def degraded(self, now_ms: int) -> bool:
         return self.degraded_until is not None and self.degraded_until > now_ms
+
+
+class WebhookRecord(Webhook):
+    """The whole stored webhook, read by the functions that create it or send to it."""
+
+    secret: str  # whsec_…: signs every delivery; shown once, at creation
 
 
 class WebhookEventRecord(Record):

@@ -19,6 +19,7 @@ from checkout.domain.webhook_records import (
     TEST_EVENT,
     DeliveryAttempt,
     DeliveryJob,
+    Webhook,
     WebhookChanges,
     WebhookEventRecord,
     WebhookRecord,
@@ -72,7 +73,7 @@ class WebhookService:
             )
         return webhook
 
-    def list(self, merchant_id: str) -> list[WebhookRecord]:
+    def list(self, merchant_id: str) -> list[Webhook]:
         return sorted(self.repository.merchant_webhooks(merchant_id), key=lambda hook: -hook.created_at)
 
     def get(self, merchant_id: str, webhook_id: str) -> WebhookRecord:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from checkout.domain.webhook_records import DeliveryAttempt, WebhookRecord
+from checkout.domain.webhook_records import DeliveryAttempt, Webhook
 from checkout.web.list_response import list_response
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class WebhookView(_View):
     updated_at: int
 
     @classmethod
-    def of(cls, webhook: WebhookRecord) -> WebhookView:
+    def of(cls, webhook: Webhook) -> WebhookView:
         return cls.model_validate(webhook, from_attributes=True)
 
 
@@ -84,13 +84,14 @@ class ActionView(_View):
     delivery: DeliveryView
 
 
-def webhook_view(webhook: WebhookRecord, *, with_secret: bool = False) -> dict[str, Any]:
-    """The signing secret goes out once: in the answer to the create that made it."""
+def webhook_view(webhook: Webhook, *, with_secret: bool = False) -> dict[str, Any]:
+    """The signing secret goes out once: in the answer to the create that made it (`with_secret`,
+    given the `WebhookRecord` that create made)."""
     view = CreatedWebhookView if with_secret else WebhookView
     return view.model_validate(webhook, from_attributes=True).model_dump(mode="json")
 
 
-def webhook_list(webhooks: list[WebhookRecord]) -> dict[str, Any]:
+def webhook_list(webhooks: list[Webhook]) -> dict[str, Any]:
     # a merchant has at most a handful: all of them, every time
     return list_response([webhook_view(webhook) for webhook in webhooks], False, len(webhooks), LIST_URL)
 

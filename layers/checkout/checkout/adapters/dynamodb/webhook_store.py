@@ -33,6 +33,7 @@ from checkout.domain.ports import AttemptPage, DeliveryOutcome
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
+    Webhook,
     WebhookChanges,
     WebhookEventRecord,
     WebhookRecord,
@@ -74,12 +75,16 @@ class WebhookStore(Table):
         item = self._get(webhook_key(merchant_id, webhook_id))
         return None if item is None else record_from_item(WebhookRecord, item)
 
-    def merchant_webhooks(self, merchant_id: str) -> list[WebhookRecord]:
+    def merchant_webhooks(self, merchant_id: str) -> list[Webhook]:
         key = webhook_key(merchant_id, "")
+        names = {f"#f{number}": name for number, name in enumerate(Webhook.model_fields)}
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :sk)",
             "ExpressionAttributeValues": to_attributes({":pk": key["pk"], ":sk": key["sk"]}),
+            # Only what a `Webhook` holds: the signing secrets never leave the table here.
+            "ProjectionExpression": ", ".join(names),
+            "ExpressionAttributeNames": names,
             "ConsistentRead": True,
         }
         items: list[dict[str, Any]] = []
@@ -88,7 +93,7 @@ class WebhookStore(Table):
                 response = self.client.query(**request)
             items += [from_attributes(item) for item in response.get("Items", [])]
             if "LastEvaluatedKey" not in response:
-                return [record_from_item(WebhookRecord, item) for item in items]
+                return [record_from_item(Webhook, item) for item in items]
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def update_webhook(
