@@ -22,10 +22,11 @@ import httpx
 
 from bench import instance
 from bench.sampling import paired_medians_ms
-from bench.stack import TABLE, BenchStack, minted_key, session_like
+from bench.stack import TABLE, BenchStack, session_like
 from devstack.dynamodb_local import DynamoDBLocal, free_port
 from devstack.settings import instance_environment
 from devstack.template import functions, local_table_names
+from tests.stack import mint_key
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0
         "get_checkout_session",
         "requests",
         session_id=session_id,
-        key=minted_key(stack.dynamodb_endpoint),
+        key=mint_key(stack, "acct_local", name="bench", table=TABLE),
         runs=runs,
     )
     create = start("create_checkout_session", "creates", runs=runs, seconds=seconds)
@@ -110,10 +111,11 @@ def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0
 
 def measure(stack: BenchStack, runs: int = 50) -> list[RequestCost]:
     """Per-endpoint request costs on a running stack."""
-    return _request_costs(stack.base_url, stack.dynamodb_endpoint, runs)
+    return _request_costs(stack, runs)
 
 
-def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]:
+def _request_costs(stack: BenchStack, runs: int) -> list[RequestCost]:
+    base_url, endpoint = stack.base_url, stack.dynamodb_endpoint
     dynamodb = boto3.client(
         "dynamodb", endpoint_url=endpoint, region_name="us-east-1",
         aws_access_key_id="local", aws_secret_access_key="local",
@@ -139,7 +141,7 @@ def _request_costs(base_url: str, endpoint: str, runs: int) -> list[RequestCost]
             _median_ms(lambda: api.get(f"/checkout-sessions/{session_id}"), runs),
             _median_ms(lambda: dynamodb.get_item(TableName=TABLE, Key=key, ConsistentRead=True), runs),
         )
-        bearer = {"Authorization": f"Bearer {minted_key(endpoint)}"}
+        bearer = {"Authorization": f"Bearer {mint_key(stack, 'acct_local', name='bench', table=TABLE)}"}
         with_key, anonymous = _paired_medians_ms(
             lambda: api.get(f"/checkout-sessions/{session_id}", headers=bearer),
             lambda: api.get(f"/checkout-sessions/{session_id}"),

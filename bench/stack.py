@@ -105,23 +105,3 @@ def session_like(template: dict[str, Any]) -> dict[str, Any]:
     """A new session item shaped as `template`."""
     session_id = str(uuid.uuid4())
     return {**template, "pk": {"S": f"SESSION#{session_id}"}, "id": {"S": session_id}}
-
-
-def minted_key(dynamodb_endpoint: str, merchant: str | None = None) -> str:
-    """An admin key for the bench (the local merchant, or `merchant`), made as `make api-key` makes it."""
-    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_endpoint, "AWS_ACCESS_KEY_ID": "local"}
-    env |= {"AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-    command = [
-        sys.executable,
-        "-m",
-        "checkout.admin",
-        "create-key",
-        "--table",
-        TABLE,
-        "--prefix",
-        "csk_test_",
-    ]
-    if merchant is not None:
-        command += ["--merchant", merchant]
-    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-    return output.strip().splitlines()[-1]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench.stack import BenchStack, minted_key
+from bench.stack import TABLE, BenchStack
+from tests.stack import mint_key
 from tests.webhook_receiver import receiver
 
 CLIENTS = 4
@@ -31,7 +32,7 @@ class WebhookLatency:
 
 
 def measure(stack: BenchStack, seconds: float = 20.0) -> WebhookLatency:
-    headers = {"Authorization": f"Bearer {minted_key(stack.dynamodb_endpoint, MERCHANT)}"}
+    headers = {"Authorization": f"Bearer {mint_key(stack, MERCHANT, name='bench', table=TABLE)}"}
     with receiver() as endpoint, httpx.Client(base_url=stack.base_url, headers=headers, timeout=30) as api:
         created = api.post(
             "/api/v1/webhooks", json={"url": endpoint.url("/bench"), "events": ["checkout.expired"]}

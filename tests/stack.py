@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -107,10 +107,23 @@ def printed_admin_key(stack: RunningStack, timeout: float = 20.0) -> str:
     return str(found.group(1))
 
 
-def mint_key(stack: RunningStack, merchant: str, permission: str = "admin", name: str = "tests") -> str:
+class OnDynamoDBLocal(Protocol):
+    """A local stack, as the tests or the bench start it."""
+
+    @property
+    def dynamodb_port(self) -> int: ...
+
+
+def mint_key(
+    stack: OnDynamoDBLocal,
+    merchant: str,
+    permission: str = "admin",
+    name: str = "tests",
+    table: str = TABLE_NAME,
+) -> str:
     """A key minted by `make api-key` (the merchant is created on the way) on the stack's DynamoDB
     Local: the key is alone on the last line of its output."""
-    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": TABLE_NAME}
+    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": table}
     done = subprocess.run(
         ["make", "-s", "api-key", f"MERCHANT={merchant}", f"PERMISSIONS={permission}", f"NAME={name}"],
         cwd=ROOT,

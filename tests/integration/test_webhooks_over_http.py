@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -19,9 +18,9 @@ import pytest
 from checkout.signing import sign
 from tests.builders import ROOT, linked_order_body
 from tests.stack import (
-    TABLE_NAME,
     RunningStack,
     dynamodb_client,
+    mint_key,
     start_stack,
     stop_stack,
     stored_item,
@@ -33,18 +32,13 @@ from tests.webhook_receiver import Answer, Received, WebhookReceiver, receiver
 MERCHANT = "acct_webhooks_http"
 
 
-def mint_key(stack: RunningStack, merchant: str, table: str) -> dict[str, str]:
-    env = {**os.environ, "DYNAMODB_PORT": str(stack.dynamodb_port), "TABLE_NAME": table}
-    done = subprocess.run(
-        ["make", "-s", "api-key", f"MERCHANT={merchant}"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
+def admin_headers(stack: RunningStack, merchant: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_key(stack, merchant)}"}
 
 
 @pytest.fixture(scope="module")
 def admin(stack: RunningStack) -> dict[str, str]:
-    return mint_key(stack, MERCHANT, TABLE_NAME)
+    return admin_headers(stack, MERCHANT)
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +215,7 @@ def test_a_stream_replayed_twice_still_delivers_each_event_once(tmp_path: Path) 
             try:
                 with httpx.Client(base_url=stack.base_url, timeout=30) as api:
                     if run == 0:
-                        key = mint_key(stack, "acct_replay", TABLE_NAME)  # kept with the data
+                        key = admin_headers(stack, "acct_replay")  # kept with the data
                         subscribe(api, key, endpoint.url("/replayed"), ["*"])
                         paid = new_session(api, key)
                         pay(api, paid)
@@ -259,7 +253,7 @@ def guarded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
 def test_an_address_in_the_services_network_is_refused_when_set(
     guarded_stack: RunningStack, url: str
 ) -> None:
-    key = mint_key(guarded_stack, MERCHANT, TABLE_NAME)
+    key = admin_headers(guarded_stack, MERCHANT)
     response = httpx.post(
         f"{guarded_stack.base_url}/api/v1/webhooks", json={"url": url, "events": ["*"]}, headers=key
     )
@@ -269,7 +263,7 @@ def test_an_address_in_the_services_network_is_refused_when_set(
 
 
 def test_a_name_resolving_to_loopback_is_never_called(guarded_stack: RunningStack) -> None:
-    key = mint_key(guarded_stack, MERCHANT, TABLE_NAME)
+    key = admin_headers(guarded_stack, MERCHANT)
     with receiver("::1") as v6, receiver("127.0.0.1") as v4:
         for target in (v6, v4):
             url = f"https://localhost:{target.port}/hook"
