@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checkout.composition import order_service
+from checkout.composition import order_lookup
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.order_details_views import order_details_view
@@ -14,7 +14,7 @@ check_settings()
 
 def get_order(request: ApiRequest) -> Ok:
     request.only_query({})
-    order = order_service().get(request.path_parameter("id"), request.caller)
+    order = order_lookup().get(request.path_parameter("id"), request.caller)
     return Ok("Order retrieved", order_details_view(order))
 
 

@@ -11,13 +11,20 @@ from tests.builders import DEPOSIT_ENV
 from tests.support import ROOT, function_specs
 
 _PROBE = """
-import importlib.util, sys
+import importlib.util, inspect, sys
 spec = importlib.util.spec_from_file_location("app", {path!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 from checkout.adapters.dynamodb.client import default_client
+client = "client" if default_client.cache_info().currsize else "no-client"
+if {with_services!r}:  # as its first request does: the composition factories its module names
+    from checkout import composition
+    for name, factory in list(vars(module).items()):
+        cached = getattr(composition, name, None) is factory and hasattr(factory, "cache_info")
+        if cached and not inspect.signature(factory).parameters:
+            factory()
 print(",".join(sorted(sys.modules)))
-print("client" if default_client.cache_info().currsize else "no-client")
+print(client)
 """
 
 
@@ -30,12 +37,15 @@ _LOCAL = {
 }
 
 
-def loaded_after_import(function: str, packages_only: bool = True) -> tuple[set[str], str]:
-    """The packages (or, with `packages_only=False`, every module) a function's import loads, and
-    whether it made a DynamoDB client."""
+def loaded_after_import(
+    function: str, packages_only: bool = True, with_services: bool = False
+) -> tuple[set[str], str]:
+    """The packages (or, with `packages_only=False`, every module) a function's import loads (with
+    `with_services`, and building the services its first request uses), and whether its import made
+    a DynamoDB client."""
     path = str(function_specs()[function].module_path)
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(path=path)],
+        [sys.executable, "-c", _PROBE.format(path=path, with_services=with_services)],
         env={**function_specs()[function].environment, **_LOCAL, "PATH": ""},
         capture_output=True,
         text=True,
@@ -60,8 +70,26 @@ CHECK_ADDRESSES = {"create_order", "platform_create_checkout_session", "record_o
 
 @pytest.mark.parametrize("function", sorted(set(function_specs()) - CHECK_ADDRESSES))
 def test_functions_that_never_derive_or_check_addresses_never_load_keccak(function: str) -> None:
-    modules, _ = loaded_after_import(function)
+    modules, _ = loaded_after_import(function, with_services=True)
     assert "Crypto" not in modules
+
+
+# The functions that parse no create body: their services take parsed requests by annotation only.
+READ_OR_EXPIRE = [
+    "get_checkout_session",
+    "expire_checkout_session",
+    "get_order",
+    "hosted_page",
+    "platform_get_checkout_session",
+    "platform_expire_checkout_session",
+    "platform_list_checkout_sessions",
+]
+
+
+@pytest.mark.parametrize("function", READ_OR_EXPIRE)
+def test_functions_that_create_nothing_never_load_the_create_request_models(function: str) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False, with_services=True)
+    assert not modules & {"checkout.requests.sessions", "checkout.requests.orders", "checkout.domain.orders"}
 
 
 @pytest.mark.parametrize("function", sorted(function_specs()))

@@ -18,6 +18,7 @@ from checkout import composition
 from checkout.config import Settings
 from checkout.domain.access import Caller, Permission
 from checkout.domain.clock import now_ms
+from checkout.domain.order_lookup import OrderLookup
 from checkout.domain.orders import OrderService
 from checkout.domain.ports import Recorded
 from checkout.domain.records import OrderRecord, SessionRecord, TransactionKind
@@ -89,6 +90,11 @@ def sessions(store: InMemoryRepository, settings: Settings, clock: Clock) -> Ses
 @pytest.fixture
 def orders(store: InMemoryRepository, settings: Settings, clock: Clock) -> OrderService:
     return OrderService(store, settings, clock)
+
+
+@pytest.fixture
+def order_lookup(store: InMemoryRepository) -> OrderLookup:
+    return OrderLookup(store)
 
 
 @pytest.fixture

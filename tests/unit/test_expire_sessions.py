@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from checkout.domain.expiry import ExpiryRun, expire_due_sessions
-from checkout.domain.orders import OrderService
+from checkout.domain.order_lookup import OrderLookup
 from checkout.domain.ports import ExpiryReason, ExpiryTarget, LostRace
 from checkout.domain.sessions import SessionService
 from checkout.domain.status import OrderStatus
@@ -50,7 +50,7 @@ def test_sessions_not_yet_due_are_untouched(
 
 
 def test_an_awaiting_order_is_expired_with_its_session(
-    shop: Shop, sessions: SessionService, orders: OrderService, store: InMemoryRepository, clock: Clock
+    shop: Shop, sessions: SessionService, order_lookup: OrderLookup, store: InMemoryRepository, clock: Clock
 ) -> None:
     session, order = shop.session_with_order(expires_in=300)
     clock.now += 300 * 1000
@@ -58,7 +58,7 @@ def test_an_awaiting_order_is_expired_with_its_session(
     assert run_job(sessions, store, clock).expired == 1
 
     assert store.sessions[session.id].status == "expired"
-    assert orders.get(order.id, BUYER).order.status == "expired"
+    assert order_lookup.get(order.id, BUYER).order.status == "expired"
 
 
 def test_a_processing_session_past_its_deadline_stays_processing(
@@ -76,7 +76,7 @@ def test_a_processing_session_past_its_deadline_stays_processing(
 
 
 def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
-    shop: Shop, sessions: SessionService, orders: OrderService, store: InMemoryRepository, clock: Clock
+    shop: Shop, sessions: SessionService, order_lookup: OrderLookup, store: InMemoryRepository, clock: Clock
 ) -> None:
     session, order = shop.session_with_order(expires_in=300)
     shop.report(order.id, OrderStatus.SENDING_TOKEN_FROM_VAULT)
@@ -86,11 +86,11 @@ def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
 
     assert (run.examined, run.expired) == (1, 0)
     assert store.sessions[session.id].status == "open"  # the stream will make it processing
-    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"
+    assert order_lookup.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
 def test_a_session_linked_after_the_query_is_not_expired_blindly(
-    shop: Shop, sessions: SessionService, orders: OrderService, store: InMemoryRepository, clock: Clock
+    shop: Shop, sessions: SessionService, order_lookup: OrderLookup, store: InMemoryRepository, clock: Clock
 ) -> None:
     """The index said "no order"; an order linked since. The condition on the order catches it."""
     session = shop.session(expires_in=300)
@@ -100,7 +100,7 @@ def test_a_session_linked_after_the_query_is_not_expired_blindly(
     stale_view_of_the_index = ExpiryTarget(session.id, session.expires_at, None)  # read before the link
     assert isinstance(sessions.try_expire(stale_view_of_the_index, ExpiryReason.CLOCK), LostRace)
     assert run_job(sessions, store, clock).expired == 1  # the next run sees the order
-    assert orders.get(order.id, BUYER).order.status == "expired"
+    assert order_lookup.get(order.id, BUYER).order.status == "expired"
 
 
 def test_pages_through_every_due_session(

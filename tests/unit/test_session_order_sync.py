@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from checkout.domain.errors import PaymentInProgress
-from checkout.domain.orders import OrderService
+from checkout.domain.order_lookup import OrderLookup
 from checkout.domain.sessions import SessionService
 from checkout.domain.status import OrderStatus
 from tests.builders import MERCHANT
@@ -76,14 +76,14 @@ def test_a_processing_session_is_never_expired_by_the_clock(
 def test_expiring_a_session_expires_its_awaiting_order_in_the_same_transaction(
     shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
+    order_lookup: OrderLookup,
 ) -> None:
     session, order = shop.session_with_order()
 
     expired = sessions.expire(session.id, MERCHANT)
 
     assert expired.status == "expired"
-    assert orders.get(order.id, BUYER).order.status == "expired"
+    assert order_lookup.get(order.id, BUYER).order.status == "expired"
 
 
 def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
@@ -104,7 +104,7 @@ def test_a_session_whose_deadline_passed_expires_its_awaiting_order_on_get(
 def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
     shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
+    order_lookup: OrderLookup,
     store: InMemoryRepository,
 ) -> None:
     session, order = shop.session_with_order()
@@ -114,13 +114,13 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
         sessions.expire(session.id, MERCHANT)
 
     assert store.sessions[session.id].status == "open"
-    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"
+    assert order_lookup.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
 def test_expire_after_the_deadline_with_the_payment_received_says_so(
     shop: Shop,
     sessions: SessionService,
-    orders: OrderService,
+    order_lookup: OrderLookup,
     clock: Any,
 ) -> None:
     session, order = shop.session_with_order(expires_in=300)
@@ -129,4 +129,4 @@ def test_expire_after_the_deadline_with_the_payment_received_says_so(
 
     with pytest.raises(PaymentInProgress):
         sessions.expire(session.id, MERCHANT)
-    assert orders.get(order.id, BUYER).order.status == "sending_token_from_vault"
+    assert order_lookup.get(order.id, BUYER).order.status == "sending_token_from_vault"

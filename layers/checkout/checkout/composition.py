@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from checkout.adapters.dynamodb.repository import DynamoDBRepository
     from checkout.domain.api_keys import KeyService
     from checkout.domain.order_events import OrderEventService
+    from checkout.domain.order_lookup import OrderLookup
     from checkout.domain.orders import OrderService
     from checkout.domain.sessions import SessionService
     from checkout.domain.webhook_delivery import Deliveries
@@ -46,6 +47,14 @@ def order_service() -> OrderService:
     from checkout.domain.orders import OrderService
 
     return OrderService(repository(), get_settings())
+
+
+@lru_cache(maxsize=1)
+def order_lookup() -> OrderLookup:
+    """Reads only: GET /orders/{id} never loads what creating an order needs (keccak, the onramp)."""
+    from checkout.domain.order_lookup import OrderLookup
+
+    return OrderLookup(repository())
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +129,7 @@ def reset() -> None:
     repository.cache_clear()
     session_service.cache_clear()
     order_service.cache_clear()
+    order_lookup.cache_clear()
     order_event_service.cache_clear()
     key_service.cache_clear()
     idempotency_store.cache_clear()

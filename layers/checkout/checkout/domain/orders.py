@@ -1,8 +1,9 @@
-"""Order use cases: create (standalone, or linked to a session atomically) and read."""
+"""Creating an order: standalone, or linked to a session atomically (reading one: `order_lookup`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from checkout.config import Settings
 from checkout.domain.access import Caller, Permission
@@ -10,18 +11,19 @@ from checkout.domain.addresses import deposit_address
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import (
     InvalidParameter,
-    OrderNotFound,
     SessionAlreadyHasOrder,
     SessionNotFoundForOrder,
     SessionNotOpen,
 )
-from checkout.domain.ids import is_uuid4, new_id
+from checkout.domain.ids import new_id
 from checkout.domain.onramp import OnrampUnavailable, coinbase_one_click_buy_url
 from checkout.domain.payment_config import check_order_pays
 from checkout.domain.ports import AlreadyLinked, Linked, Missing, NotLinkable, Repository
-from checkout.domain.records import OrderDetails, OrderRecord, SessionRecord
+from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
-from checkout.requests.orders import CreateOrderRequest
+
+if TYPE_CHECKING:  # the handler parsed it already
+    from checkout.requests.orders import CreateOrderRequest
 
 SESSION_PARAM = "checkoutSessionId"
 
@@ -44,13 +46,6 @@ class OrderService:
             self.repository.put_order(order)
             return order
         return self._create_linked(request, session_id, caller)
-
-    def get(self, order_id: str, caller: Caller) -> OrderDetails:
-        """The order with its transactions."""
-        order = self.repository.get_order_details(order_id.lower()) if is_uuid4(order_id) else None
-        if order is None or not caller.sees(order.order.merchant_id):
-            raise OrderNotFound(f"No order found with id {order_id[:64]!r}", param="id")
-        return order
 
     def _create_linked(self, request: CreateOrderRequest, session_id: str, caller: Caller) -> OrderRecord:
         """Reads the session for its deadline and redirect URL, then stores the order and links it

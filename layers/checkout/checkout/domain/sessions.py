@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from checkout.config import Settings
 from checkout.domain.access import Caller
@@ -33,7 +34,9 @@ from checkout.domain.status import (
     session_reachable,
     session_status_for_order,
 )
-from checkout.requests.sessions import CreateSessionRequest
+
+if TYPE_CHECKING:  # the handler parsed it already: the GETs never load the request models
+    from checkout.requests.sessions import CreateSessionRequest
 
 PAYMENT_RECEIVED = "The payment for this checkout session has been received; it can no longer be expired"
 _MAX_ATTEMPTS = 3  # re-decide after a lost race; each attempt is a fresh conditional write
