@@ -7,8 +7,8 @@ import threading
 from collections.abc import Iterator
 
 from checkout.domain.listing import COUNT_UP_TO
-from checkout.domain.ports import AttemptPage, DeliveryOutcome
 from checkout.domain.webhook_delivery import SendResult
+from checkout.domain.webhook_ports import AttemptPage, DeliveryOutcome
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,

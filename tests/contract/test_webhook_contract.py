@@ -1,10 +1,10 @@
-"""What every `Repository` promises for merchant webhooks (DESIGN 11), held against the fake and
+"""What every `WebhookRepository` promises for merchant webhooks (DESIGN 11), held against the fake and
 the DynamoDB adapter: the outbox writes once, claims are exclusive, attempts and due jobs list as
 the deliveries and the retry job read them."""
 
 from __future__ import annotations
 
-from checkout.domain.ports import DeliveryOutcome, Repository
+from checkout.domain.webhook_ports import DeliveryOutcome, WebhookRepository
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
@@ -32,30 +32,30 @@ def an_attempt(job: DeliveryJob, at_ms: int, status: str = "failed", **fields: o
     return DeliveryAttempt.model_validate({**values, **fields})
 
 
-def owed(repository: Repository) -> DeliveryJob:
-    assert repository.create_webhook(a_webhook(), limit=16)
+def owed(webhooks: WebhookRepository) -> DeliveryJob:
+    assert webhooks.create_webhook(a_webhook(), limit=16)
     event = a_webhook_event()
     job = a_delivery_job(event)
-    assert repository.record_webhook_event(event, [job])
+    assert webhooks.record_webhook_event(event, [job])
     return job
 
 
 # --- webhooks ------------------------------------------------------------------------------------
-def test_a_webhook_reads_back_as_stored_and_only_for_its_merchant(repository: Repository) -> None:
+def test_a_webhook_reads_back_as_stored_and_only_for_its_merchant(webhooks: WebhookRepository) -> None:
     webhook = a_webhook(description="orders service", events=["checkout.completed"])
-    assert repository.create_webhook(webhook, limit=16)
+    assert webhooks.create_webhook(webhook, limit=16)
 
-    assert repository.get_webhook(MERCHANT, webhook.id) == webhook
-    assert repository.get_webhook("acct_other", webhook.id) is None
-    assert repository.merchant_webhooks(MERCHANT) == [without_secret(webhook)]
-    assert repository.merchant_webhooks("acct_other") == []
+    assert webhooks.get_webhook(MERCHANT, webhook.id) == webhook
+    assert webhooks.get_webhook("acct_other", webhook.id) is None
+    assert webhooks.merchant_webhooks(MERCHANT) == [without_secret(webhook)]
+    assert webhooks.merchant_webhooks("acct_other") == []
 
 
-def test_a_merchant_s_webhooks_are_listed_without_their_signing_secrets(repository: Repository) -> None:
+def test_a_merchant_s_webhooks_are_listed_without_their_signing_secrets(webhooks: WebhookRepository) -> None:
     webhook = a_webhook()
-    assert repository.create_webhook(webhook, limit=16)
+    assert webhooks.create_webhook(webhook, limit=16)
 
-    (listed,) = repository.merchant_webhooks(MERCHANT)
+    (listed,) = webhooks.merchant_webhooks(MERCHANT)
 
     assert type(listed) is Webhook
     assert "secret" not in listed.model_dump()
@@ -67,170 +67,169 @@ def without_secret(webhook: WebhookRecord) -> Webhook:
 
 
 def test_a_merchant_cannot_go_past_its_webhook_limit_and_a_delete_frees_a_place(
-    repository: Repository,
+    webhooks: WebhookRepository,
 ) -> None:
-    made = [repository.create_webhook(a_webhook(id=f"wh_{n:024x}"), limit=3) for n in range(4)]
+    made = [webhooks.create_webhook(a_webhook(id=f"wh_{n:024x}"), limit=3) for n in range(4)]
     assert made == [True, True, True, False]
-    assert repository.create_webhook(a_webhook(id="wh_" + "e" * 24, merchant_id="acct_other"), limit=3)
+    assert webhooks.create_webhook(a_webhook(id="wh_" + "e" * 24, merchant_id="acct_other"), limit=3)
 
-    assert repository.delete_webhook(MERCHANT, f"wh_{0:024x}")
-    assert repository.create_webhook(a_webhook(id="wh_" + "f" * 24), limit=3)
-    assert len(repository.merchant_webhooks(MERCHANT)) == 3
+    assert webhooks.delete_webhook(MERCHANT, f"wh_{0:024x}")
+    assert webhooks.create_webhook(a_webhook(id="wh_" + "f" * 24), limit=3)
+    assert len(webhooks.merchant_webhooks(MERCHANT)) == 3
 
 
-def test_an_update_changes_only_what_it_names(repository: Repository) -> None:
+def test_an_update_changes_only_what_it_names(webhooks: WebhookRepository) -> None:
     webhook = a_webhook(events=["checkout.completed"], description="first")
-    assert repository.create_webhook(webhook, limit=16)
+    assert webhooks.create_webhook(webhook, limit=16)
 
-    updated = repository.update_webhook(MERCHANT, webhook.id, WebhookChanges(is_active=False), NOW_MS + 7)
+    updated = webhooks.update_webhook(MERCHANT, webhook.id, WebhookChanges(is_active=False), NOW_MS + 7)
 
     assert updated == webhook.model_copy(update={"is_active": False, "updated_at": NOW_MS + 7})
-    assert repository.get_webhook(MERCHANT, webhook.id) == updated
+    assert webhooks.get_webhook(MERCHANT, webhook.id) == updated
 
 
-def test_updating_or_deleting_a_webhook_that_is_not_there_says_so(repository: Repository) -> None:
+def test_updating_or_deleting_a_webhook_that_is_not_there_says_so(webhooks: WebhookRepository) -> None:
     assert (
-        repository.update_webhook(MERCHANT, WEBHOOK_ID, WebhookChanges(url="https://x.example"), NOW_MS)
-        is None
+        webhooks.update_webhook(MERCHANT, WEBHOOK_ID, WebhookChanges(url="https://x.example"), NOW_MS) is None
     )
-    assert repository.delete_webhook(MERCHANT, WEBHOOK_ID) is False
-    assert repository.create_webhook(a_webhook(), limit=16)
-    assert repository.delete_webhook("acct_other", WEBHOOK_ID) is False
-    assert repository.delete_webhook(MERCHANT, WEBHOOK_ID) is True
-    assert repository.delete_webhook(MERCHANT, WEBHOOK_ID) is False
+    assert webhooks.delete_webhook(MERCHANT, WEBHOOK_ID) is False
+    assert webhooks.create_webhook(a_webhook(), limit=16)
+    assert webhooks.delete_webhook("acct_other", WEBHOOK_ID) is False
+    assert webhooks.delete_webhook(MERCHANT, WEBHOOK_ID) is True
+    assert webhooks.delete_webhook(MERCHANT, WEBHOOK_ID) is False
 
 
 # --- the outbox ----------------------------------------------------------------------------------
-def test_an_event_is_recorded_once_with_its_jobs(repository: Repository) -> None:
+def test_an_event_is_recorded_once_with_its_jobs(webhooks: WebhookRepository) -> None:
     event = a_webhook_event()
     jobs = [a_delivery_job(event, webhook_id=f"wh_{n:024x}") for n in range(3)]
 
-    assert repository.record_webhook_event(event, jobs) is True
-    assert repository.record_webhook_event(event, jobs) is False
+    assert webhooks.record_webhook_event(event, jobs) is True
+    assert webhooks.record_webhook_event(event, jobs) is False
 
-    assert repository.get_webhook_event(event.id) == event
-    assert [repository.get_delivery_job(job.webhook_id, event.id) for job in jobs] == jobs
+    assert webhooks.get_webhook_event(event.id) == event
+    assert [webhooks.get_delivery_job(job.webhook_id, event.id) for job in jobs] == jobs
 
 
-def test_a_new_job_is_due_at_once(repository: Repository) -> None:
-    job = owed(repository)
+def test_a_new_job_is_due_at_once(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
 
-    (page,) = list(repository.due_deliveries(NOW_MS, 10))
+    (page,) = list(webhooks.due_deliveries(NOW_MS, 10))
 
     assert page == [job]
-    assert list(repository.due_deliveries(NOW_MS - 1, 10)) == []
+    assert list(webhooks.due_deliveries(NOW_MS - 1, 10)) == []
 
 
 # --- claims and attempts -------------------------------------------------------------------------
-def test_a_claim_is_taken_once_and_hides_the_job_until_its_lease_ends(repository: Repository) -> None:
-    job = owed(repository)
+def test_a_claim_is_taken_once_and_hides_the_job_until_its_lease_ends(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
 
-    claimed = repository.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
+    claimed = webhooks.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
 
     assert claimed is not None and claimed.attempts == 1
-    assert repository.claim_delivery(job, NOW_MS + 60_000, NOW_MS) is None  # seen before the claim
-    assert list(repository.due_deliveries(NOW_MS + 59_999, 10)) == []
-    assert [page[0].attempts for page in repository.due_deliveries(NOW_MS + 60_000, 10)] == [1]
+    assert webhooks.claim_delivery(job, NOW_MS + 60_000, NOW_MS) is None  # seen before the claim
+    assert list(webhooks.due_deliveries(NOW_MS + 59_999, 10)) == []
+    assert [page[0].attempts for page in webhooks.due_deliveries(NOW_MS + 60_000, 10)] == [1]
 
 
-def test_a_finished_attempt_schedules_the_next_and_counts_on_the_webhook(repository: Repository) -> None:
-    job = owed(repository)
-    claimed = repository.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
+def test_a_finished_attempt_schedules_the_next_and_counts_on_the_webhook(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
+    claimed = webhooks.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
     assert claimed is not None
     attempt = an_attempt(claimed, NOW_MS + 10)
 
-    repository.finish_attempt(claimed, DeliveryOutcome(attempt, "pending", NOW_MS + 63_000, NOW_MS + 600_000))
+    webhooks.finish_attempt(claimed, DeliveryOutcome(attempt, "pending", NOW_MS + 63_000, NOW_MS + 600_000))
 
-    stored = repository.get_delivery_job(job.webhook_id, job.event_id)
+    stored = webhooks.get_delivery_job(job.webhook_id, job.event_id)
     assert stored is not None and (stored.status, stored.next_attempt_at) == ("pending", NOW_MS + 63_000)
-    webhook = repository.get_webhook(MERCHANT, WEBHOOK_ID)
+    webhook = webhooks.get_webhook(MERCHANT, WEBHOOK_ID)
     assert webhook is not None
     assert (webhook.failure_count, webhook.success_count, webhook.last_triggered_at) == (1, 0, NOW_MS + 10)
     assert webhook.degraded_until == NOW_MS + 600_000
-    assert repository.get_attempt(job.webhook_id, attempt.id) == attempt
+    assert webhooks.get_attempt(job.webhook_id, attempt.id) == attempt
 
 
-def test_a_delivered_job_leaves_the_due_index_and_heals_the_webhook(repository: Repository) -> None:
-    job = owed(repository)
+def test_a_delivered_job_leaves_the_due_index_and_heals_the_webhook(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
     for at, status, degraded in ((NOW_MS, "failed", NOW_MS + 1), (NOW_MS + 70_000, "success", None)):
-        claimed = repository.claim_delivery(
-            repository.get_delivery_job(job.webhook_id, job.event_id) or job, at + 60_000, at
+        claimed = webhooks.claim_delivery(
+            webhooks.get_delivery_job(job.webhook_id, job.event_id) or job, at + 60_000, at
         )
         assert claimed is not None
         next_at = at + 60_000 if status == "failed" else None
         job_status: DeliveryStatus = "pending" if status == "failed" else "success"
-        repository.finish_attempt(
+        webhooks.finish_attempt(
             claimed, DeliveryOutcome(an_attempt(claimed, at, status), job_status, next_at, degraded)
         )
 
-    assert list(repository.due_deliveries(NOW_MS + 10**9, 10)) == []
-    webhook = repository.get_webhook(MERCHANT, WEBHOOK_ID)
+    assert list(webhooks.due_deliveries(NOW_MS + 10**9, 10)) == []
+    webhook = webhooks.get_webhook(MERCHANT, WEBHOOK_ID)
     assert webhook is not None and (webhook.success_count, webhook.failure_count) == (1, 1)
     assert webhook.degraded_until is None
 
 
-def test_an_attempt_whose_claim_was_lost_is_kept_but_moves_nothing(repository: Repository) -> None:
-    job = owed(repository)
-    first = repository.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
+def test_an_attempt_whose_claim_was_lost_is_kept_but_moves_nothing(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
+    first = webhooks.claim_delivery(job, NOW_MS + 60_000, NOW_MS)
     assert first is not None
-    second = repository.claim_delivery(first, NOW_MS + 120_000, NOW_MS + 60_000)  # the lease ran out
+    second = webhooks.claim_delivery(first, NOW_MS + 120_000, NOW_MS + 60_000)  # the lease ran out
     assert second is not None
 
     late = an_attempt(first, NOW_MS + 65_000, "success")
-    repository.finish_attempt(first, DeliveryOutcome(late, "success", None))
+    webhooks.finish_attempt(first, DeliveryOutcome(late, "success", None))
 
-    stored = repository.get_delivery_job(job.webhook_id, job.event_id)
+    stored = webhooks.get_delivery_job(job.webhook_id, job.event_id)
     assert stored is not None and (stored.status, stored.attempts) == ("pending", 2)
-    assert repository.get_attempt(job.webhook_id, late.id) == late
+    assert webhooks.get_attempt(job.webhook_id, late.id) == late
 
 
-def test_a_manual_attempt_that_fails_leaves_the_job_as_it_was(repository: Repository) -> None:
-    job = owed(repository)
+def test_a_manual_attempt_that_fails_leaves_the_job_as_it_was(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
 
-    repository.record_manual_attempt(job, DeliveryOutcome(an_attempt(job, NOW_MS + 5), None))
+    webhooks.record_manual_attempt(job, DeliveryOutcome(an_attempt(job, NOW_MS + 5), None))
 
-    assert repository.get_delivery_job(job.webhook_id, job.event_id) == job
-    webhook = repository.get_webhook(MERCHANT, WEBHOOK_ID)
+    assert webhooks.get_delivery_job(job.webhook_id, job.event_id) == job
+    webhook = webhooks.get_webhook(MERCHANT, WEBHOOK_ID)
     assert webhook is not None and webhook.failure_count == 1
 
 
-def test_a_manual_attempt_on_a_deleted_webhook_is_still_kept(repository: Repository) -> None:
-    job = owed(repository)
-    assert repository.delete_webhook(MERCHANT, WEBHOOK_ID)
+def test_a_manual_attempt_on_a_deleted_webhook_is_still_kept(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
+    assert webhooks.delete_webhook(MERCHANT, WEBHOOK_ID)
     attempt = an_attempt(job, NOW_MS + 5, "success")
 
-    repository.record_manual_attempt(job, DeliveryOutcome(attempt, "success"))
+    webhooks.record_manual_attempt(job, DeliveryOutcome(attempt, "success"))
 
-    assert repository.get_attempt(job.webhook_id, attempt.id) == attempt
-    assert repository.get_webhook(MERCHANT, WEBHOOK_ID) is None
-    stored = repository.get_delivery_job(job.webhook_id, job.event_id)
+    assert webhooks.get_attempt(job.webhook_id, attempt.id) == attempt
+    assert webhooks.get_webhook(MERCHANT, WEBHOOK_ID) is None
+    stored = webhooks.get_delivery_job(job.webhook_id, job.event_id)
     assert stored is not None and stored.status == "success"
 
 
-def test_attempts_list_newest_first_a_page_at_a_time(repository: Repository) -> None:
-    job = owed(repository)
+def test_attempts_list_newest_first_a_page_at_a_time(webhooks: WebhookRepository) -> None:
+    job = owed(webhooks)
     made = [an_attempt(job, NOW_MS + n) for n in range(5)]
     for attempt in made:
-        repository.record_manual_attempt(job, DeliveryOutcome(attempt, None))
+        webhooks.record_manual_attempt(job, DeliveryOutcome(attempt, None))
 
-    first = repository.webhook_attempts(WEBHOOK_ID, limit=2, skip=0)
-    last = repository.webhook_attempts(WEBHOOK_ID, limit=2, skip=4)
+    first = webhooks.webhook_attempts(WEBHOOK_ID, limit=2, skip=0)
+    last = webhooks.webhook_attempts(WEBHOOK_ID, limit=2, skip=4)
 
     assert first.attempts == [made[4], made[3]] and first.has_more and first.total_count == 5
     assert last.attempts == [made[0]] and not last.has_more and last.total_count == 5
-    assert repository.webhook_attempts("wh_" + "0" * 24, limit=2, skip=0).attempts == []
+    assert webhooks.webhook_attempts("wh_" + "0" * 24, limit=2, skip=0).attempts == []
 
 
-def test_an_unknown_attempt_is_none(repository: Repository) -> None:
-    assert repository.get_attempt(WEBHOOK_ID, f"dlv_{NOW_MS:013d}{'cd' * 6}") is None
+def test_an_unknown_attempt_is_none(webhooks: WebhookRepository) -> None:
+    assert webhooks.get_attempt(WEBHOOK_ID, f"dlv_{NOW_MS:013d}{'cd' * 6}") is None
 
 
-def test_due_jobs_come_in_pages_of_at_most_the_page_size(repository: Repository) -> None:
+def test_due_jobs_come_in_pages_of_at_most_the_page_size(webhooks: WebhookRepository) -> None:
     event = a_webhook_event()
     jobs = [a_delivery_job(event, webhook_id=f"wh_{n:024x}") for n in range(5)]
-    assert repository.record_webhook_event(event, jobs)
+    assert webhooks.record_webhook_event(event, jobs)
 
-    pages = list(repository.due_deliveries(NOW_MS, 2))
+    pages = list(webhooks.due_deliveries(NOW_MS, 2))
 
     assert all(1 <= len(page) <= 2 for page in pages)
     assert sorted(job.webhook_id for page in pages for job in page) == sorted(job.webhook_id for job in jobs)

@@ -114,10 +114,38 @@ SESSION_AND_ORDER_MODULES = {
 
 
 @pytest.mark.parametrize("function", WEBHOOK_MANAGEMENT)
-def test_functions_that_manage_webhooks_load_neither_sessions_nor_orders_nor_the_port(function: str) -> None:
-    modules, _ = loaded_after_import(function, packages_only=False)
+def test_functions_that_manage_webhooks_load_neither_sessions_nor_orders_nor_their_storage(
+    function: str,
+) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False, with_services=True)
     assert not modules & SESSION_AND_ORDER_MODULES
-    assert "checkout.domain.ports" not in modules  # the repository's first use loads it
+    assert not modules & {"checkout.domain.ports", "checkout.adapters.dynamodb.repository"}
+
+
+SESSION_AND_ORDER_FUNCTIONS = [
+    "create_checkout_session",
+    "get_checkout_session",
+    "expire_checkout_session",
+    "create_order",
+    "get_order",
+    "record_order_event",
+    "hosted_page",
+    "platform_create_checkout_session",
+    "platform_get_checkout_session",
+    "platform_expire_checkout_session",
+    "platform_list_checkout_sessions",
+]
+
+
+@pytest.mark.parametrize("function", SESSION_AND_ORDER_FUNCTIONS)
+def test_functions_that_store_sessions_and_orders_load_no_webhook_records_or_storage(function: str) -> None:
+    modules, _ = loaded_after_import(function, packages_only=False, with_services=True)
+    assert "checkout.adapters.dynamodb.repository" in modules
+    assert not modules & {
+        "checkout.domain.webhook_records",
+        "checkout.domain.webhook_ports",
+        "checkout.adapters.dynamodb.webhook_store",
+    }
 
 
 @pytest.mark.parametrize("function", ["create_checkout_session", "expire_checkout_session"])

@@ -125,6 +125,7 @@ def function_env(
     composition.reset()
     # cached like the real factory, so composition.reset() keeps working
     monkeypatch.setattr(composition, "repository", lru_cache(maxsize=1)(lambda: store))
+    monkeypatch.setattr(composition, "webhook_store", lru_cache(maxsize=1)(lambda: store))
     monkeypatch.setattr(composition, "idempotency_store", lru_cache(maxsize=1)(lambda: idempotency_store))
     yield
     composition.reset()

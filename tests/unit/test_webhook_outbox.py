@@ -21,7 +21,7 @@ BASE_URL = "https://api.example.com"
 
 @pytest.fixture
 def outbox(store: InMemoryRepository) -> WebhookOutbox:
-    return WebhookOutbox(store, event_renderer(BASE_URL), clock=lambda: NOW_MS + 5)
+    return WebhookOutbox(store, store, event_renderer(BASE_URL), clock=lambda: NOW_MS + 5)
 
 
 def subscribe(store: InMemoryRepository, *events: str, **fields: Any) -> None:

@@ -15,7 +15,8 @@ import pytest
 
 from checkout import composition
 from checkout.adapters.dynamodb.codec import to_attributes
-from checkout.adapters.dynamodb.items import delivery_job_item, order_item, session_item
+from checkout.adapters.dynamodb.items import order_item, session_item
+from checkout.adapters.dynamodb.webhook_items import delivery_job_item
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import OrderStatus, SessionStatus
 from checkout.domain.webhook_delivery import Deliveries, SendResult

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
     from checkout.adapters.dynamodb.repository import DynamoDBRepository
+    from checkout.adapters.dynamodb.webhook_store import WebhookStore
     from checkout.domain.api_keys import KeyService
     from checkout.domain.order_events import OrderEventService
     from checkout.domain.order_lookup import OrderLookup
@@ -33,6 +34,16 @@ def repository() -> DynamoDBRepository:
 
     settings = get_settings()
     return DynamoDBRepository(settings.table_name, settings)
+
+
+@lru_cache(maxsize=1)
+def webhook_store() -> WebhookStore:
+    """The webhooks' storage, apart from the sessions' and orders': each function loads the records
+    of only what it stores."""
+    from checkout.adapters.dynamodb.webhook_store import WebhookStore
+
+    settings = get_settings()
+    return WebhookStore(settings.table_name, settings)
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +101,7 @@ def webhook_service() -> WebhookService:
     from checkout.domain.webhooks import WebhookService
     from checkout.web.webhook_payloads import render_test_event
 
-    return WebhookService(repository(), deliveries, render_test_event)
+    return WebhookService(webhook_store(), deliveries, render_test_event)
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +112,7 @@ def deliveries() -> Deliveries:
 
     settings = get_settings()
     return Deliveries(
-        repository(), HttpSender(settings.webhook_allow_loopback), settings.webhook_retry_schedule
+        webhook_store(), HttpSender(settings.webhook_allow_loopback), settings.webhook_retry_schedule
     )
 
 
@@ -111,7 +122,7 @@ def webhook_outbox(base_url: str) -> WebhookOutbox:
     from checkout.domain.webhook_events import WebhookOutbox
     from checkout.web.transition_payloads import event_renderer
 
-    return WebhookOutbox(repository(), event_renderer(base_url))
+    return WebhookOutbox(repository(), webhook_store(), event_renderer(base_url))
 
 
 def order_event_secrets() -> list[str]:
@@ -127,6 +138,7 @@ def reset() -> None:
     get_settings.cache_clear()
     default_client.cache_clear()
     repository.cache_clear()
+    webhook_store.cache_clear()
     session_service.cache_clear()
     order_service.cache_clear()
     order_lookup.cache_clear()

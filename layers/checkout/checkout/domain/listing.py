@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from checkout.domain.errors import InvalidParameter
-from checkout.domain.records import SessionRecord
 from checkout.domain.status import ExpiryCause, PlatformStatus, SessionStatus, platform_status
 
 if TYPE_CHECKING:  # the platform's views use this module; only the list function needs the port
     from checkout.domain.ports import Repository, SessionSummary
+    from checkout.domain.records import SessionRecord
 
 MAX_DEPTH = 10_000
 COUNT_UP_TO = 1_000

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from checkout.domain.clock import now_ms as system_now_ms
-from checkout.domain.ports import DeliveryOutcome, Repository
+from checkout.domain.webhook_ports import DeliveryOutcome, WebhookRepository
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
@@ -70,7 +70,7 @@ def _not_sent(reason: str) -> SendResult:
 class Deliveries:
     def __init__(
         self,
-        repository: Repository,
+        repository: WebhookRepository,
         sender: Sender,
         retry_schedule: tuple[int, ...],
         clock: Callable[[], int] = system_now_ms,

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from checkout.domain.clock import now_ms as system_now_ms
 from checkout.domain.errors import DeliveryNotFound, InvalidParameter, WebhookLimitReached, WebhookNotFound
 from checkout.domain.listing import MAX_DEPTH
-from checkout.domain.ports import AttemptPage, Repository
 from checkout.domain.webhook_delivery import Deliveries
+from checkout.domain.webhook_ports import AttemptPage, WebhookRepository
 from checkout.domain.webhook_records import (
     TEST_EVENT,
     DeliveryAttempt,
@@ -45,7 +45,7 @@ def new_secret() -> str:
 class WebhookService:
     def __init__(
         self,
-        repository: Repository,
+        repository: WebhookRepository,
         deliveries: Callable[[], Deliveries],
         render_test: RenderTest,
         clock: Callable[[], int] = system_now_ms,

@@ -13,7 +13,7 @@ from checkout.domain.webhook_records import DeliveryAttempt, Webhook
 from checkout.web.list_response import list_response
 
 if TYPE_CHECKING:
-    from checkout.domain.ports import AttemptPage
+    from checkout.domain.webhook_ports import AttemptPage
 
 LIST_URL = "/api/v1/webhooks"
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from checkout.domain.record_base import Record
+
+RecordT = TypeVar("RecordT", bound="Record")
 
 
 def serialize(value: Any) -> dict[str, Any]:
@@ -61,3 +66,7 @@ def to_attributes(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def from_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return {key: deserialize(value) for key, value in attributes.items()}
+
+
+def record_from_item(model: type[RecordT], item: dict[str, Any]) -> RecordT:
+    return model.model_validate({key: item[key] for key in model.model_fields if key in item})

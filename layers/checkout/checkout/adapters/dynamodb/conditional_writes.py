@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkout.adapters.dynamodb.codec import serialize, to_attributes
-from checkout.adapters.dynamodb.items import TRANSACTION_ENTITY, purge_at, transaction_purge_at
+from checkout.adapters.dynamodb.items import TRANSACTION_ENTITY
 from checkout.adapters.dynamodb.keys import order_key, session_key, transaction_key
+from checkout.adapters.dynamodb.retention import purge_at, transaction_purge_at
 from checkout.config import Settings
 from checkout.domain.ports import OrderProgress
 from checkout.domain.records import Transaction

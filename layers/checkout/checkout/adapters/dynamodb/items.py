@@ -1,44 +1,31 @@
-"""Domain records <-> table items: the keys and bookkeeping attributes live only here."""
+"""Session, order, event and API-key records <-> table items: the keys and bookkeeping attributes
+live only here (and, for the webhooks, in `webhook_items`)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from checkout.adapters.dynamodb.codec import record_from_item
 from checkout.adapters.dynamodb.keys import (
     api_key_id_key,
     api_key_key,
-    attempt_key,
-    delivery_job_key,
-    due_shard,
     event_key,
     merchant_list_key,
     open_shard,
     order_key,
     session_key,
-    webhook_event_key,
-    webhook_key,
 )
-from checkout.config import Settings
-from checkout.domain.ports import OrderProgress
-from checkout.domain.record_base import Record
-from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord, Transaction
-from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob, WebhookEventRecord, WebhookRecord
+from checkout.adapters.dynamodb.retention import purge_at
+from checkout.domain.records import Transaction
 
-RecordT = TypeVar("RecordT", bound=Record)
-SECONDS_PER_DAY = 86_400
+if TYPE_CHECKING:
+    from checkout.config import Settings
+    from checkout.domain.ports import OrderProgress
+    from checkout.domain.records import ApiKeyRecord, OrderRecord, SessionRecord
+
 SESSION_ENTITY = "session"
 ORDER_ENTITY = "order"
 TRANSACTION_ENTITY = "transaction"
-WEBHOOK_JOB_ENTITY = "webhook_job"
-
-
-def purge_at(final_at_ms: int, deadline_s: int, settings: Settings) -> int:
-    """TTL epoch seconds: retention after the item became final or after its deadline, whichever is later."""
-    return max(final_at_ms // 1000, deadline_s) + settings.session_retention_days * SECONDS_PER_DAY
-
-
-def record_from_item(model: type[RecordT], item: dict[str, Any]) -> RecordT:
-    return model.model_validate({key: item[key] for key in model.model_fields if key in item})
 
 
 def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
@@ -56,13 +43,6 @@ def session_item(session: SessionRecord, settings: Settings) -> dict[str, Any]:
 
 def order_item(order: OrderRecord) -> dict[str, Any]:
     return {**order.model_dump(exclude_none=True), **order_key(order.id), "entity": ORDER_ENTITY}
-
-
-def transaction_purge_at(recorded_at_ms: int, settings: Settings) -> int:
-    """An order is purged `SESSION_RETENTION_DAYS` after it becomes final; its transactions, which
-    cannot be touched all at once then, are kept twice that long after they were reported, so
-    they outlive any order that became final within the retention period of its transaction."""
-    return recorded_at_ms // 1000 + 2 * settings.session_retention_days * SECONDS_PER_DAY
 
 
 def transaction_from_item(item: dict[str, Any]) -> Transaction:
@@ -97,51 +77,4 @@ def api_key_id_item(key: ApiKeyRecord) -> dict[str, Any]:
         "entity": "api_key_id",
         "key_hash": key.key_hash,
         "merchant_id": key.merchant_id,
-    }
-
-
-# --- merchant webhooks -------------------------------------------------------------------------
-def webhook_item(webhook: WebhookRecord) -> dict[str, Any]:
-    return {
-        **webhook.model_dump(exclude_none=True),
-        **webhook_key(webhook.merchant_id, webhook.id),
-        "entity": "webhook",
-    }
-
-
-def webhook_event_item(event: WebhookEventRecord, settings: Settings) -> dict[str, Any]:
-    """Kept for the retention period: a merchant can re-send it until then."""
-    return {
-        **event.model_dump(),
-        **webhook_event_key(event.id),
-        "entity": "webhook_event",
-        "purge_at": purge_at(event.created_at, 0, settings),
-    }
-
-
-def delivery_job_item(job: DeliveryJob, settings: Settings) -> dict[str, Any]:
-    item = {
-        **job.model_dump(exclude_none=True),
-        **delivery_job_key(job.webhook_id, job.event_id),
-        "entity": WEBHOOK_JOB_ENTITY,
-        # Kept past the last scheduled retry (24 h) for the retention period.
-        "purge_at": purge_at(job.created_at, 0, settings),
-    }
-    if job.status == "pending" and job.next_attempt_at is not None:
-        # Listed in the sparse due index while pending: the retry job finds it even if the
-        # stream's attempt never happens.
-        item |= due_index_attributes(job, job.next_attempt_at, settings)
-    return item
-
-
-def due_index_attributes(job: DeliveryJob, due_at: int, settings: Settings) -> dict[str, Any]:
-    return {"due_shard": due_shard(job.webhook_id, job.event_id, settings.retry_shards), "due_at": due_at}
-
-
-def attempt_item(attempt: DeliveryAttempt, settings: Settings) -> dict[str, Any]:
-    return {
-        **attempt.model_dump(exclude_none=True),
-        **attempt_key(attempt.webhook_id, attempt.id),
-        "entity": "webhook_attempt",
-        "purge_at": purge_at(attempt.attempted_at, 0, settings),
     }

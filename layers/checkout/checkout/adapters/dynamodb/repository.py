@@ -12,17 +12,16 @@ import heapq
 import random
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from checkout.adapters.dynamodb import conditional_writes as writes
-from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
+from checkout.adapters.dynamodb.codec import from_attributes, record_from_item, to_attributes
 from checkout.adapters.dynamodb.items import (
     TRANSACTION_ENTITY,
     api_key_id_item,
     api_key_item,
     event_item,
     order_item,
-    record_from_item,
     session_item,
     transaction_from_item,
 )
@@ -40,7 +39,6 @@ from checkout.adapters.dynamodb.keys import (
     session_key,
 )
 from checkout.adapters.dynamodb.table import CONTENTION_ATTEMPTS, ConditionFailed, Table, translated_errors
-from checkout.adapters.dynamodb.webhook_store import WebhookStore
 from checkout.domain.errors import StorageUnavailable
 from checkout.domain.ports import (
     MAX_TRANSACTIONS_LISTED,
@@ -70,14 +68,11 @@ from checkout.domain.ports import (
 from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
-if TYPE_CHECKING:
-    pass
-
 _LIST_PAGE = 200  # index entries per query page while walking a merchant's sessions
 _BATCH_GET = 100
 
 
-class DynamoDBRepository(WebhookStore, Table):
+class DynamoDBRepository(Table):
     # --- reads -------------------------------------------------------------------------------
     def get_session(self, session_id: str) -> SessionRecord | None:
         item = self._get(session_key(session_id))

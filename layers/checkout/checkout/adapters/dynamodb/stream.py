@@ -13,13 +13,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 
-from checkout.adapters.dynamodb.codec import from_attributes
-from checkout.adapters.dynamodb.items import (
-    ORDER_ENTITY,
-    SESSION_ENTITY,
-    WEBHOOK_JOB_ENTITY,
-    record_from_item,
-)
+from checkout.adapters.dynamodb.codec import from_attributes, record_from_item
+from checkout.adapters.dynamodb.items import ORDER_ENTITY, SESSION_ENTITY
+from checkout.adapters.dynamodb.webhook_items import WEBHOOK_JOB_ENTITY
 from checkout.domain.ports import OrderStatusChanged
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import FINAL_SESSION_STATUSES, OrderStatus

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as EndpointUnreachable
 
-from checkout.adapters.dynamodb import conditional_writes as writes
 from checkout.adapters.dynamodb.client import default_client
-from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
-from checkout.adapters.dynamodb.items import record_from_item
+from checkout.adapters.dynamodb.codec import from_attributes, record_from_item, to_attributes
 from checkout.config import Settings
 from checkout.domain.errors import StorageRefused, StorageUnavailable
 from checkout.domain.record_base import Record
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+
+    from checkout.adapters.dynamodb import conditional_writes as writes
 
 RecordT = TypeVar("RecordT", bound=Record)
 _RETRYABLE = frozenset(

@@ -7,15 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checkout.adapters.dynamodb.codec import from_attributes, to_attributes
-from checkout.adapters.dynamodb.items import (
-    attempt_item,
-    delivery_job_item,
-    due_index_attributes,
-    record_from_item,
-    webhook_event_item,
-    webhook_item,
-)
+from checkout.adapters.dynamodb.codec import from_attributes, record_from_item, to_attributes
 from checkout.adapters.dynamodb.keys import (
     DUE_DELIVERIES_INDEX,
     all_due_shards,
@@ -28,8 +20,15 @@ from checkout.adapters.dynamodb.keys import (
     webhook_partition,
 )
 from checkout.adapters.dynamodb.table import ConditionFailed, Table, translated_errors
+from checkout.adapters.dynamodb.webhook_items import (
+    attempt_item,
+    delivery_job_item,
+    due_index_attributes,
+    webhook_event_item,
+    webhook_item,
+)
 from checkout.domain.listing import COUNT_UP_TO
-from checkout.domain.ports import AttemptPage, DeliveryOutcome
+from checkout.domain.webhook_ports import AttemptPage, DeliveryOutcome
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
     DeliveryJob,
