@@ -44,9 +44,8 @@ _start = time.process_time()
 print(time.process_time() - _start)
 """
 # Only the layer's packages (requirements/runtime.txt) can be imported, as in Lambda: this venv also
-# has the tools' packages, some of which libraries pick up when present (pycryptodome loads its C
-# code through cffi, and cffi parses declarations with pycparser, when cffi is installed; the layer
-# has no cffi, so pycryptodome uses ctypes there).
+# has the tools' packages, some of which libraries pick up when present (an optional speed-up or
+# backend found installed changes what an import costs).
 _GUARD = """
 class _LayerOnly:
     def find_spec(self, name, path=None, target=None):

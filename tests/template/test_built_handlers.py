@@ -59,37 +59,45 @@ def compiled_files(layer: Path) -> list[Path]:
 def test_every_compiled_file_in_the_layer_is_for_lambdas_arm64(built: Path) -> None:
     layer = built / "CheckoutLayer" / "python"
     compiled = compiled_files(layer)
-    assert {path.relative_to(layer).parts[0] for path in compiled} >= {"pydantic_core", "Crypto"}
+    assert {path.relative_to(layer).parts[0].split(".")[0] for path in compiled} >= {
+        "pydantic_core",
+        "_pysha3",
+    }
     assert all(elf_machine(path) == AARCH64 for path in compiled)
 
 
-def distributions(site: Path) -> dict[str, str]:
-    """Top-level package -> 'name==version' of the distribution that installed it."""
-    owners = {}
+def distributions(site: Path) -> dict[str, tuple[str, list[str]]]:
+    """Distribution name -> its version and the files it installed into `site` (relative paths)."""
+    found = {}
     for info in site.glob("*.dist-info"):
         name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
-        for line in (info / "RECORD").read_text().splitlines():
-            top = line.split(",", 1)[0].split("/", 1)[0]
-            if not top.endswith(".dist-info") and "/" in line.split(",", 1)[0]:
-                owners[top] = f"{name.lower()}=={version}"
-    return owners
+        paths = [line.split(",", 1)[0] for line in (info / "RECORD").read_text().splitlines() if line]
+        found[name.lower()] = (version, [path for path in paths if not path.startswith("..")])
+    return found
 
 
 @pytest.fixture(scope="module")
 def runnable_layer(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built layer, runnable on this machine: off arm64, each package with compiled code is
-    swapped for the same pinned version's build for this machine (from the test venv); every other
-    package, and the checkout package itself, are the built layer's own files."""
+    """The built layer, runnable on this machine: off arm64, each distribution with compiled code is
+    swapped, file by file, for the same pinned version's build for this machine (from the test venv);
+    every other package, and the checkout package itself, are the built layer's own files."""
     layer = tmp_path_factory.mktemp("layer") / "python"
     shutil.copytree(built / "CheckoutLayer" / "python", layer)
     if platform.machine() in ("aarch64", "arm64"):
         return layer
     here = Path(sysconfig.get_paths()["purelib"])
-    built_owners, here_owners = distributions(layer), distributions(here)
-    for package in sorted({path.relative_to(layer).parts[0] for path in compiled_files(layer)}):
-        assert built_owners[package] == here_owners[package], "the layer and the tests pin the same version"
-        shutil.rmtree(layer / package)
-        shutil.copytree(here / package, layer / package)
+    built_dists, here_dists = distributions(layer), distributions(here)
+    compiled = {path.relative_to(layer).as_posix() for path in compiled_files(layer)}
+    for name, (version, files) in sorted(built_dists.items()):
+        if not compiled & set(files):
+            continue
+        here_version, here_files = here_dists[name]
+        assert here_version == version, "the layer and the tests pin the same version"
+        for file in files:
+            (layer / file).unlink(missing_ok=True)
+        for file in here_files:
+            (layer / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(here / file, layer / file)
     return layer
 
 

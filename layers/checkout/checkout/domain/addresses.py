@@ -1,6 +1,7 @@
 """EVM addresses: EIP-55 checksums and EIP-1014 CREATE2 deposit addresses (DESIGN 2.5).
 
-keccak-256 comes from pycryptodome (a maintained implementation), never hand-rolled.
+keccak-256 comes from safe-pysha3 (the maintained fork of pysha3 that eth-hash uses), never
+hand-rolled.
 """
 
 from __future__ import annotations
@@ -8,14 +9,15 @@ from __future__ import annotations
 import re
 import uuid
 
-from Crypto.Hash import keccak
+from sha3 import keccak_256
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}", re.ASCII)
 _HASH = re.compile(r"0x[0-9a-fA-F]{64}", re.ASCII)
 
 
 def keccak256(data: bytes) -> bytes:
-    return keccak.new(digest_bits=256, data=data).digest()
+    digest: bytes = keccak_256(data).digest()  # the library has no type hints
+    return digest
 
 
 def to_checksum_address(address: str) -> str:
