@@ -1,5 +1,6 @@
-"""An in-memory `Repository`: the same intentions and outcomes as the DynamoDB adapter, held to it
-by the contract suite (tests/contract), so service tests run in microseconds without moto.
+"""An in-memory `Repository` and `WebhookRepository` (one object serves both ports): the same
+intentions and outcomes as the DynamoDB adapters, held to them by the contract suite
+(tests/contract), so service tests run in microseconds without moto.
 
 Each intention checks its preconditions and writes under one lock, as one conditional write or
 transaction would.

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from checkout import composition
-from checkout.adapters.dynamodb.stream import new_delivery_job
+from checkout.adapters.dynamodb.webhook_stream import new_delivery_job
 from checkout.coldstart import ends_cold_path
 from checkout.domain.webhook_delivery import Deliveries
 from checkout.domain.webhook_records import DeliveryAttempt, DeliveryJob

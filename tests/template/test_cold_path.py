@@ -23,6 +23,8 @@ if {with_services!r}:  # as its first request does: the composition factories it
         cached = getattr(composition, name, None) is factory and hasattr(factory, "cache_info")
         if cached and not inspect.signature(factory).parameters:
             factory()
+    for name in {factories!r}:  # the ones a function calls through the module
+        getattr(composition, name)()
 print(",".join(sorted(sys.modules)))
 print(client)
 """
@@ -38,14 +40,14 @@ _LOCAL = {
 
 
 def loaded_after_import(
-    function: str, packages_only: bool = True, with_services: bool = False
+    function: str, packages_only: bool = True, with_services: bool = False, factories: tuple[str, ...] = ()
 ) -> tuple[set[str], str]:
     """The packages (or, with `packages_only=False`, every module) a function's import loads (with
-    `with_services`, and building the services its first request uses), and whether its import made
-    a DynamoDB client."""
+    `with_services`, and building the services its first request uses: the composition factories
+    its module names, and `factories`), and whether its import made a DynamoDB client."""
     path = str(function_specs()[function].module_path)
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(path=path, with_services=with_services)],
+        [sys.executable, "-c", _PROBE.format(path=path, with_services=with_services, factories=factories)],
         env={**function_specs()[function].environment, **_LOCAL, "PATH": ""},
         capture_output=True,
         text=True,
@@ -118,6 +120,18 @@ def test_functions_that_manage_webhooks_load_neither_sessions_nor_orders_nor_the
     function: str,
 ) -> None:
     modules, _ = loaded_after_import(function, packages_only=False, with_services=True)
+    assert not modules & SESSION_AND_ORDER_MODULES
+    assert not modules & {"checkout.domain.ports", "checkout.adapters.dynamodb.repository"}
+
+
+@pytest.mark.parametrize("function", ["deliver_webhooks", "retry_webhooks"])
+def test_functions_that_send_webhooks_load_neither_sessions_nor_orders_nor_their_storage(
+    function: str,
+) -> None:
+    modules, _ = loaded_after_import(
+        function, packages_only=False, with_services=True, factories=("deliveries",)
+    )
+    assert "checkout.adapters.dynamodb.webhook_store" in modules
     assert not modules & SESSION_AND_ORDER_MODULES
     assert not modules & {"checkout.domain.ports", "checkout.adapters.dynamodb.repository"}
 

@@ -1,4 +1,5 @@
-"""What the domain needs from storage, as intentions with typed outcomes.
+"""What the domain needs from storage for sessions, orders, payment events and API keys, as
+intentions with typed outcomes (the webhooks' storage: `webhook_ports`).
 
 The DynamoDB adapter implements `Repository` with conditional writes and transactions; a fake in
 the tests implements it in memory, and one contract suite runs against both. Every write states
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from checkout.domain.status import ExpiryCause, OrderStatus, SessionStatus
 
-if TYPE_CHECKING:  # named in annotations only: a session function's first request never loads the webhooks'
+if TYPE_CHECKING:  # named in annotations only: importing the port builds none of the records
     from checkout.domain.records import ApiKeyRecord, OrderDetails, OrderRecord, SessionRecord, Transaction
 
 
@@ -81,34 +82,44 @@ class SessionSummary:
 # --- outcomes ------------------------------------------------------------------------------------
 # The outcomes that carry the same fields share one dataclass each, and subclass it: a dataclass
 # costs ~0.45 ms to build on 3.11 (its methods are compiled from source), and every function's first
-# request builds this module. Subclasses keep their own identity: a dataclass's `__eq__` compares the
-# class first, and its `__repr__` names the subclass.
-@dataclass(frozen=True)
-class Outcome:
+# request builds this module. A subclass keeps its own identity (a dataclass's `__eq__` compares the
+# class first, its `__repr__` names the subclass), and, slotted like its base, it cannot gain
+# attributes either.
+# The bases are private: match on the outcomes, never on them.
+@dataclass(frozen=True, slots=True)
+class _BareOutcome:
     """An outcome whose type says it all."""
 
 
-@dataclass(frozen=True)
-class SessionAsItIs:
+@dataclass(frozen=True, slots=True)
+class _SessionOutcome:
     """An outcome that reports the session as the store holds it now."""
 
     current: SessionRecord
 
 
-class Linked(Outcome):
+class Linked(_BareOutcome):
     """The order was stored and the session now points at it."""
 
+    __slots__ = ()
 
-class AlreadyLinked(SessionAsItIs):
+
+class AlreadyLinked(_SessionOutcome):
     """The session already has an order (possibly this very one, on a retry)."""
 
+    __slots__ = ()
 
-class NotLinkable(SessionAsItIs):
+
+class NotLinkable(_SessionOutcome):
     """The session is not open, or its deadline has passed."""
 
+    __slots__ = ()
 
-class Missing(Outcome):
+
+class Missing(_BareOutcome):
     """The item the write was about does not exist."""
+
+    __slots__ = ()
 
 
 LinkOutcome = Linked | AlreadyLinked | NotLinkable | Missing
@@ -121,12 +132,16 @@ class Expired:
     at_ms: int
 
 
-class LostRace(SessionAsItIs):
+class LostRace(_SessionOutcome):
     """The session moved (or gained an order) since it was read; `current` is how it is now."""
 
+    __slots__ = ()
 
-class PaymentReceived(Outcome):
+
+class PaymentReceived(_BareOutcome):
     """The session's order has left its awaiting status: money is in flight, never expire it."""
+
+    __slots__ = ()
 
 
 ExpiryOutcome = Expired | LostRace | PaymentReceived | Missing
@@ -137,23 +152,31 @@ class Moved:
     session: SessionRecord
 
 
-class Unmoved(SessionAsItIs):
+class Unmoved(_SessionOutcome):
     """The session is already at (or past) where the order says it should be."""
+
+    __slots__ = ()
 
 
 FollowOutcome = Moved | Unmoved | Missing
 
 
-class Recorded(Outcome):
+class Recorded(_BareOutcome):
     """The event was stored and the order moved (or, for its current status, only gained the transaction)."""
 
+    __slots__ = ()
 
-class Duplicate(Outcome):
+
+class Duplicate(_BareOutcome):
     """This very event (same id, same body) was recorded before; nothing changed."""
 
+    __slots__ = ()
 
-class Reused(Outcome):
+
+class Reused(_BareOutcome):
     """An event with this id but another body was recorded before; nothing changed."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,13 @@ def _not_sent(reason: str) -> SendResult:
 class Deliveries:
     def __init__(
         self,
-        repository: WebhookRepository,
+        webhook_store: WebhookRepository,
         sender: Sender,
         retry_schedule: tuple[int, ...],
         clock: Callable[[], int] = system_now_ms,
         jitter: Callable[[], float] = lambda: random.uniform(0.0, 0.1),
     ) -> None:
-        self.repository = repository
+        self.webhook_store = webhook_store
         self.sender = sender
         self.retry_schedule = retry_schedule
         self.clock = clock
@@ -86,21 +86,21 @@ class Deliveries:
     def first_attempt(self, job: DeliveryJob) -> DeliveryAttempt | None:
         """The stream's attempt of a new job. None when it was not made: another worker has the
         job, or the endpoint is degraded (the job is due: the retry job will make it)."""
-        webhook = self.repository.get_webhook(job.merchant_id, job.webhook_id)
+        webhook = self.webhook_store.get_webhook(job.merchant_id, job.webhook_id)
         if webhook is not None and webhook.degraded(self.clock()):
             return None
         return self._scheduled(job, webhook)
 
     def retry(self, job: DeliveryJob) -> DeliveryAttempt | None:
         """The retry job's attempt of a due job; None when another worker took it first."""
-        return self._scheduled(job, self.repository.get_webhook(job.merchant_id, job.webhook_id))
+        return self._scheduled(job, self.webhook_store.get_webhook(job.merchant_id, job.webhook_id))
 
     def _scheduled(self, job: DeliveryJob, webhook: WebhookRecord | None) -> DeliveryAttempt | None:
         now = self.clock()
-        claimed = self.repository.claim_delivery(job, now + LEASE_MS, now)
+        claimed = self.webhook_store.claim_delivery(job, now + LEASE_MS, now)
         if claimed is None:
             return None
-        event = self.repository.get_webhook_event(job.event_id)
+        event = self.webhook_store.get_webhook_event(job.event_id)
         if webhook is None:
             result = _not_sent("the webhook was deleted")
         elif event is None:
@@ -111,7 +111,7 @@ class Deliveries:
             result = self.sender.send(webhook.url, event.payload, webhook.secret)
         attempt = self._attempt(claimed, webhook, result)
         can_succeed_later = webhook is not None and event is not None and webhook.is_active
-        self.repository.finish_attempt(claimed, self._next(claimed, attempt, final=not can_succeed_later))
+        self.webhook_store.finish_attempt(claimed, self._next(claimed, attempt, final=not can_succeed_later))
         return attempt
 
     def _next(self, claimed: DeliveryJob, attempt: DeliveryAttempt, *, final: bool) -> DeliveryOutcome:
@@ -135,7 +135,7 @@ class Deliveries:
         if attempt.status == "failed":
             status = None if job.status == "pending" else "failed"
         outcome = DeliveryOutcome(attempt, status, None, self._degraded_until(attempt))
-        self.repository.record_manual_attempt(job, outcome)
+        self.webhook_store.record_manual_attempt(job, outcome)
         return attempt
 
     # --- the retry job -------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class Deliveries:
         for the next run after that attempt. Returns the attempts made."""
         by_webhook: dict[str, list[DeliveryJob]] = defaultdict(list)
         taken = 0
-        for page in self.repository.due_deliveries(self.clock(), RUN_PAGE):
+        for page in self.webhook_store.due_deliveries(self.clock(), RUN_PAGE):
             for job in page:
                 by_webhook[job.webhook_id].append(job)
             taken += len(page)

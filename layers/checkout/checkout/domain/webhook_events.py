@@ -68,19 +68,19 @@ class WebhookOutbox:
     def __init__(
         self,
         repository: Repository,
-        webhooks: WebhookRepository,
+        webhook_store: WebhookRepository,
         render: Render,
         clock: Callable[[], int] = system_now_ms,
         webhooks_of: Callable[[str], list[Webhook]] | None = None,
     ) -> None:
-        """`repository`: the sessions (a payment event carries its order's); `webhooks`: where the
-        events and their deliveries go. `webhooks_of(merchant_id)`: a merchant's webhooks (by
+        """`repository`: the sessions (a payment event carries its order's); `webhook_store`: where
+        the events and their deliveries go. `webhooks_of(merchant_id)`: a merchant's webhooks (by
         default a consistent read each time)."""
         self.repository = repository
-        self.webhooks = webhooks
+        self.webhook_store = webhook_store
         self.render = render
         self.clock = clock
-        self.webhooks_of = webhooks_of or webhooks.merchant_webhooks
+        self.webhooks_of = webhooks_of or webhook_store.merchant_webhooks
 
     def for_batch(self) -> WebhookOutbox:
         """This outbox for one batch of stream records: each merchant's webhooks are read once, at
@@ -88,7 +88,11 @@ class WebhookOutbox:
         happened before it was read, so they see the webhooks as they were when it was handled,
         as one event read alone would; the next batch (a retry included) reads them afresh."""
         return WebhookOutbox(
-            self.repository, self.webhooks, self.render, self.clock, cache(self.webhooks.merchant_webhooks)
+            self.repository,
+            self.webhook_store,
+            self.render,
+            self.clock,
+            cache(self.webhook_store.merchant_webhooks),
         )
 
     def session_reached_final(self, session: SessionRecord) -> WebhookEventRecord | None:
@@ -136,4 +140,4 @@ class WebhookOutbox:
             payload=self.render(event_id, event_type, now, session, order),
         )
         jobs = [new_job(webhook, event, now) for webhook in subscribed]
-        return event if self.webhooks.record_webhook_event(event, jobs) else None
+        return event if self.webhook_store.record_webhook_event(event, jobs) else None

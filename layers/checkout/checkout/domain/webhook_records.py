@@ -1,7 +1,7 @@
 """The merchant webhooks' records (DESIGN 11): a webhook, an event, the job that owes the event to
 one webhook, and each attempt to deliver it; the event types; and the changes a PATCH makes to a
-webhook. Apart from the session and order records (and from the repository's port), so the
-functions that manage webhooks load only these."""
+webhook. Apart from the session and order records (and from their storage port, `ports`), so
+the functions that manage or send webhooks load only these."""
 
 from __future__ import annotations
 

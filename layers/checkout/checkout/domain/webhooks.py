@@ -45,12 +45,12 @@ def new_secret() -> str:
 class WebhookService:
     def __init__(
         self,
-        repository: WebhookRepository,
+        webhook_store: WebhookRepository,
         deliveries: Callable[[], Deliveries],
         render_test: RenderTest,
         clock: Callable[[], int] = system_now_ms,
     ) -> None:
-        self.repository = repository
+        self.webhook_store = webhook_store
         self.deliveries = deliveries  # made only by the calls that send
         self.render_test = render_test
         self.clock = clock
@@ -67,18 +67,18 @@ class WebhookService:
             created_at=now,
             updated_at=now,
         )
-        if not self.repository.create_webhook(webhook, MAX_WEBHOOKS):
+        if not self.webhook_store.create_webhook(webhook, MAX_WEBHOOKS):
             raise WebhookLimitReached(
                 f"A merchant can have at most {MAX_WEBHOOKS} webhooks; delete one before adding another"
             )
         return webhook
 
     def list(self, merchant_id: str) -> list[Webhook]:
-        return sorted(self.repository.merchant_webhooks(merchant_id), key=lambda hook: -hook.created_at)
+        return sorted(self.webhook_store.merchant_webhooks(merchant_id), key=lambda hook: -hook.created_at)
 
     def get(self, merchant_id: str, webhook_id: str) -> WebhookRecord:
         webhook = (
-            self.repository.get_webhook(merchant_id, webhook_id)
+            self.webhook_store.get_webhook(merchant_id, webhook_id)
             if _WEBHOOK_ID.fullmatch(webhook_id)
             else None
         )
@@ -89,13 +89,13 @@ class WebhookService:
     def update(self, merchant_id: str, webhook_id: str, changes: WebhookChanges) -> WebhookRecord:
         if not _WEBHOOK_ID.fullmatch(webhook_id):
             raise _not_found(webhook_id)
-        updated = self.repository.update_webhook(merchant_id, webhook_id, changes, self.clock())
+        updated = self.webhook_store.update_webhook(merchant_id, webhook_id, changes, self.clock())
         if updated is None:
             raise _not_found(webhook_id)
         return updated
 
     def delete(self, merchant_id: str, webhook_id: str) -> None:
-        if not _WEBHOOK_ID.fullmatch(webhook_id) or not self.repository.delete_webhook(
+        if not _WEBHOOK_ID.fullmatch(webhook_id) or not self.webhook_store.delete_webhook(
             merchant_id, webhook_id
         ):
             raise _not_found(webhook_id)
@@ -123,7 +123,7 @@ class WebhookService:
             created_at=now,
             updated_at=now,
         )
-        self.repository.record_webhook_event(event, [job])
+        self.webhook_store.record_webhook_event(event, [job])
         return self.deliveries().send_now(webhook, event, job)
 
     def deliveries_of(self, merchant_id: str, webhook_id: str, page: int, limit: int) -> AttemptPage:
@@ -131,20 +131,20 @@ class WebhookService:
         skip = (page - 1) * limit
         if skip + limit > MAX_DEPTH:
             raise InvalidParameter(f"page * limit must be at most {MAX_DEPTH}", param="page")
-        return self.repository.webhook_attempts(webhook_id, limit, skip)
+        return self.webhook_store.webhook_attempts(webhook_id, limit, skip)
 
     def resend(self, merchant_id: str, webhook_id: str, delivery_id: str) -> DeliveryAttempt:
         """Sends a delivery's event again, with the same event id, as a new delivery."""
         webhook = self.get(merchant_id, webhook_id)
         previous = (
-            self.repository.get_attempt(webhook_id, delivery_id)
+            self.webhook_store.get_attempt(webhook_id, delivery_id)
             if _ATTEMPT_ID.fullmatch(delivery_id)
             else None
         )
         if previous is None:
             raise DeliveryNotFound("No such delivery of this webhook", param="delivery_id")
-        event = self.repository.get_webhook_event(previous.event_id)
-        job = self.repository.get_delivery_job(webhook_id, previous.event_id)
+        event = self.webhook_store.get_webhook_event(previous.event_id)
+        job = self.webhook_store.get_delivery_job(webhook_id, previous.event_id)
         if event is None or job is None:
             raise DeliveryNotFound("This delivery's event is no longer kept", param="delivery_id")
         return self.deliveries().send_now(webhook, event, job)

@@ -73,6 +73,17 @@ _BATCH_GET = 100
 
 
 class DynamoDBRepository(Table):
+    def _update(self, change: writes.StatusChange) -> dict[str, Any]:
+        """One conditional update; the new item, or `ConditionFailed` with the current one."""
+        with translated_errors():
+            response = self.client.update_item(
+                TableName=self.table_name,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **change.render(),
+            )
+        return from_attributes(response["Attributes"])
+
     # --- reads -------------------------------------------------------------------------------
     def get_session(self, session_id: str) -> SessionRecord | None:
         item = self._get(session_key(session_id))

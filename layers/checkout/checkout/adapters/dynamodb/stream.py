@@ -1,40 +1,25 @@
-"""Reads the table's stream records (powertools' typed record) into domain changes.
-
-Images are decoded by the repository's own codec (`from_attributes`), so a record seen on the
-stream is the very record the repository would read.
-"""
+"""Reads the table's stream records (powertools' typed record) into session and order changes (the
+outbox's delivery jobs: `webhook_stream`), from their images as the repository's own codec decodes
+them (`stream_images`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
-    DynamoDBRecordEventName,
 )
 
-from checkout.adapters.dynamodb.codec import from_attributes, record_from_item
+from checkout.adapters.dynamodb.codec import record_from_item
 from checkout.adapters.dynamodb.items import ORDER_ENTITY, SESSION_ENTITY
-from checkout.adapters.dynamodb.webhook_items import WEBHOOK_JOB_ENTITY
+from checkout.adapters.dynamodb.stream_images import record_images
 from checkout.domain.ports import OrderStatusChanged
 from checkout.domain.records import OrderRecord, SessionRecord
 from checkout.domain.status import FINAL_SESSION_STATUSES, OrderStatus
-from checkout.domain.webhook_records import DeliveryJob
-
-
-def _images(record: DynamoDBRecord) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(new, old) images of an insert or a change; None for a removal (TTL purges move nothing)."""
-    stream = record.dynamodb
-    if record.event_name == DynamoDBRecordEventName.REMOVE or stream is None:
-        return None
-    raw = stream.raw_event
-    return from_attributes(raw.get("NewImage") or {}), from_attributes(raw.get("OldImage") or {})
 
 
 def order_transition(record: DynamoDBRecord) -> OrderRecord | None:
     """The order as a write left it, when that write changed its status (not when it only
     appended a transaction); None for anything else."""
-    images = _images(record)
+    images = record_images(record)
     if images is None:
         return None
     new, old = images
@@ -58,7 +43,7 @@ def order_status_change(order: OrderRecord) -> OrderStatusChanged | None:
 
 def session_finalized(record: DynamoDBRecord) -> SessionRecord | None:
     """The session, when this write took it to a final status (complete or expired)."""
-    images = _images(record)
+    images = record_images(record)
     if images is None:
         return None
     new, old = images
@@ -66,14 +51,3 @@ def session_finalized(record: DynamoDBRecord) -> SessionRecord | None:
         return None
     session = record_from_item(SessionRecord, new)
     return session if session.status in FINAL_SESSION_STATUSES else None
-
-
-def new_delivery_job(record: DynamoDBRecord) -> DeliveryJob | None:
-    """A delivery job as the outbox wrote it (a pending job's first appearance)."""
-    if record.event_name != DynamoDBRecordEventName.INSERT:
-        return None
-    images = _images(record)
-    if images is None or images[0].get("entity") != WEBHOOK_JOB_ENTITY:
-        return None
-    job = record_from_item(DeliveryJob, images[0])
-    return job if job.status == "pending" else None

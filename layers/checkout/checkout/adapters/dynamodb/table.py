@@ -22,8 +22,6 @@ from checkout.domain.record_base import Record
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-    from checkout.adapters.dynamodb import conditional_writes as writes
-
 RecordT = TypeVar("RecordT", bound=Record)
 _RETRYABLE = frozenset(
     {
@@ -86,17 +84,6 @@ class Table:
             # The key holds a fresh UUID, so only our own attempt can be there already: the client
             # retried a put whose first answer was lost (a read timeout). It is stored; done.
             pass
-
-    def _update(self, change: writes.StatusChange) -> dict[str, Any]:
-        """One conditional update; the new item, or `ConditionFailed` with the current one."""
-        with translated_errors():
-            response = self.client.update_item(
-                TableName=self.table_name,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                **change.render(),
-            )
-        return from_attributes(response["Attributes"])
 
     def _transact(self, items: list[dict[str, Any]]) -> Cancelled | None:
         """Runs the transaction; None when it committed, else which conditions failed and why."""

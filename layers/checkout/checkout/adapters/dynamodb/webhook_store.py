@@ -1,4 +1,5 @@
-"""The webhooks' part of the repository (DESIGN 11): webhooks in their merchant's partition (counted
+"""`WebhookRepository` on DynamoDB (DESIGN 11), beside `DynamoDBRepository` on the same table and
+client: webhooks in their merchant's partition (counted
 on the merchant's item), one event item per transition written with one delivery job per webhook
 (the outbox), attempts in the webhook's partition, and a sparse index of the jobs that are due."""
 
@@ -44,6 +45,8 @@ _PAGE = 100
 
 
 class WebhookStore(Table):
+    """The webhooks' storage: its own class, so a session or order function never loads it."""
+
     # --- webhooks ----------------------------------------------------------------------------
     def create_webhook(self, webhook: WebhookRecord, limit: int) -> bool:
         count = {
