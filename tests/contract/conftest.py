@@ -6,7 +6,7 @@ on moto, so the fake can never drift from what the real repository does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,29 +16,35 @@ from moto import mock_aws
 
 from checkout.adapters.dynamodb.repository import DynamoDBRepository
 from checkout.adapters.dynamodb.webhook_store import WebhookStore
+from checkout.config import Settings
 from checkout.domain.ports import Repository
 from checkout.domain.webhook_ports import WebhookRepository
 from devstack.tables import create_table
 from tests.builders import TABLE_NAME, make_settings
 from tests.fakes import InMemoryRepository
 
+IMPLEMENTATIONS = ["in-memory", "dynamodb"]
 
-@pytest.fixture(params=["in-memory", "dynamodb"])
+
+@pytest.fixture(params=IMPLEMENTATIONS)
 def repository(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repository]:
-    if request.param == "in-memory":
-        yield InMemoryRepository()
-        return
-    with moto_table(monkeypatch) as client:
-        yield DynamoDBRepository(TABLE_NAME, make_settings(open_shards=2), client)
+    yield from implementation(request.param, monkeypatch, DynamoDBRepository)
 
 
-@pytest.fixture(params=["in-memory", "dynamodb"])
+@pytest.fixture(params=IMPLEMENTATIONS)
 def webhooks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebhookRepository]:
-    if request.param == "in-memory":
+    yield from implementation(request.param, monkeypatch, WebhookStore)
+
+
+def implementation(
+    name: str, monkeypatch: pytest.MonkeyPatch, adapter: Callable[[str, Settings, Any], Any]
+) -> Iterator[Any]:
+    """The in-memory fake (it serves both ports), or `adapter` on a table on moto."""
+    if name == "in-memory":
         yield InMemoryRepository()
         return
     with moto_table(monkeypatch) as client:
-        yield WebhookStore(TABLE_NAME, make_settings(open_shards=2), client)
+        yield adapter(TABLE_NAME, make_settings(open_shards=2), client)
 
 
 @contextmanager
