@@ -134,6 +134,13 @@ def print_stack_figures(args: argparse.Namespace, only: set[str]) -> None:
                 f" {verdict(cost.ratio <= HANDLER_GOAL, f'<= {HANDLER_GOAL}x')}",
                 flush=True,
             )
+            if cost.inner_ms is not None:
+                own = cost.gateway_ms - cost.inner_ms
+                print(
+                    f"    of which the same call from inside the handler {cost.inner_ms:.2f} ms"
+                    f" ({cost.inner_ms / cost.raw_ms:.2f}x the raw one), the handler's own work {own:.2f} ms",
+                    flush=True,
+                )
         auth = in_process.authenticated
         print(
             f"  {auth.name}: {auth.gateway_ms:.2f} ms vs {auth.raw_ms:.2f} ms = {auth.ratio:.2f}x;"
