@@ -38,8 +38,13 @@ class WebhookReceiver:
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        # A real endpoint's listen backlog (nginx: 511), not socketserver's 5: `deliver_webhooks` opens
+        # up to 32 connections at once, and on a loaded machine a backlog of 5 overflows, the SYNs are
+        # dropped and the sender's 3 s connect timeout fails attempts the merchant's server would take.
         server_class = type(
-            "Server", (ThreadingHTTPServer,), {"address_family": family, "daemon_threads": True}
+            "Server",
+            (ThreadingHTTPServer,),
+            {"address_family": family, "daemon_threads": True, "request_queue_size": 511},
         )
         self.server = server_class((host, 0), self._handler())
         self.port = int(self.server.server_address[1])
