@@ -158,6 +158,14 @@ def test_sdk_references_follow_the_client_reference_rule(call: Call, field: str)
 ONRAMP = {"vendor": "coinbase", "payment_method": "card", "country": "us"}
 
 
+def test_the_onramp_amount_is_exact_however_many_digits_it_has(call: Call) -> None:
+    largest = str(2**256 - 1)  # 78 digits: past the 28 the default decimal context keeps
+    order = post_order(call, order_body(srcAmount=largest, onramp=ONRAMP)).data
+
+    params = parse_qs(urlsplit(order["oneClickBuyUrl"]).query)
+    assert params["presetCryptoAmount"] == [f"{largest[:-6]}.{largest[-6:]}"]  # USDC: 6 decimals
+
+
 def test_a_coinbase_onramp_order_gets_a_one_click_buy_url(call: Call) -> None:
     order = post_order(call, order_body(onramp=ONRAMP)).data
 
