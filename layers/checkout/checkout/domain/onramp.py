@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from decimal import Context, Decimal
 from urllib.parse import urlencode
 
 from checkout.config import Settings
+from checkout.domain.tokens import token_units
 
 # Coinbase Onramp network names for the chains this service supports.
 COINBASE_NETWORKS = {
@@ -22,11 +22,6 @@ COINBASE_NETWORKS = {
 
 class OnrampUnavailable(ValueError):
     """The vendor has no network for the order's source chain."""
-
-
-# Exact, never rounded: an amount is below 2**256 (78 digits) and shifting it by the asset's decimals
-# adds none. The default context keeps 28 digits and would round a large amount silently.
-_EXACT = Context(prec=80)
 
 
 def coinbase_one_click_buy_url(
@@ -47,14 +42,13 @@ def coinbase_one_click_buy_url(
     network = COINBASE_NETWORKS.get(chain_id)
     if network is None:
         raise OnrampUnavailable(f"coinbase onramp is not available on chain {chain_id}")
-    amount = Decimal(amount_base_units).scaleb(-settings.coinbase_asset_decimals, context=_EXACT)
     params = {
         "appId": settings.coinbase_app_id,
         "addresses": json.dumps({deposit_address: [network]}, separators=(",", ":")),
         "assets": json.dumps([settings.coinbase_asset], separators=(",", ":")),
         "defaultAsset": settings.coinbase_asset,
         "defaultNetwork": network,
-        "presetCryptoAmount": format(amount.normalize(context=_EXACT), "f"),
+        "presetCryptoAmount": token_units(amount_base_units, settings.coinbase_asset_decimals),
         "defaultPaymentMethod": payment_method.upper(),
         "fiatCurrency": "USD",
         "country": country,
