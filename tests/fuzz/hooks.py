@@ -1,6 +1,7 @@
 """What schemathesis is told about this API beyond its OpenAPI document (loaded through the
-config's `hooks`): how to draw an `evm-address` (a checksum is beyond a pattern), and the two things a real
-client does that a generator cannot: sign the body it sends, and use a fresh `Idempotency-Key` for
+config's `hooks`): how to draw an `evm-address` (a checksum is beyond a pattern) and the two URL
+formats (a browser's reading of a host is beyond one too), and the two things a real client does
+that a generator cannot: sign the body it sends, and use a fresh `Idempotency-Key` for
 each new request. Nothing here filters a request or a failure."""
 
 from __future__ import annotations
@@ -33,6 +34,30 @@ schemathesis.openapi.format(
         _HEX_ADDRESS.map(lambda address: "0x" + address[2:].upper()),
         _HEX_ADDRESS.map(to_checksum_address),
     ),
+)
+
+
+# `format: redirect-url` and `webhook-url`: the plain form every one of them accepts, an https URL
+# with an ASCII name of up to four labels, a port, a path and a query (a redirect URL's path and query
+# may hold the `{SESSION_ID}`/`{ORDER_ID}` templates). A redirect URL is drawn at most 2000
+# characters long, so that `?sessionId=<id>` still fits; a webhook URL's labels are 31 characters at
+# most (a resolver refuses a label over 63). The document states no pattern: the API takes more than
+# this form (`http://localhost`, IDNA hosts, other characters), and a schema-violating value is
+# expected to be refused.
+_REDIRECT_URL = (
+    r"https://[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*){0,3}\.[a-z]{2,12}"
+    r"(?::[1-9][0-9]{0,3})?(?:/(?:[A-Za-z0-9._~-]|\{SESSION_ID\}|\{ORDER_ID\})*)*"
+    r"(?:\?(?:[A-Za-z0-9._~=&-]|\{SESSION_ID\}|\{ORDER_ID\})*)?"
+)
+_WEBHOOK_URL = (
+    r"https://[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?(?:\.[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?){0,3}"
+    r"\.[a-z]{2,12}(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?"
+)
+schemathesis.openapi.format(
+    "redirect-url", st.from_regex(_REDIRECT_URL, fullmatch=True).filter(lambda url: len(url) <= 2000)
+)
+schemathesis.openapi.format(
+    "webhook-url", st.from_regex(_WEBHOOK_URL, fullmatch=True).filter(lambda url: len(url) <= 2048)
 )
 
 
