@@ -81,8 +81,10 @@ JSON_VALUE_SCHEMA = {
         {
             "type": "number",
             "anyOf": [
-                {"minimum": 1e-129, "maximum": 1e125},
-                {"minimum": -1e125, "maximum": -1e-129},
+                # The API's magnitudes (domain/free_form.py): from 1e-130 to below 10^126, the
+                # bound written as an integer so no validator rounds it below an accepted number.
+                {"minimum": 1e-130, "exclusiveMaximum": 10**126},
+                {"exclusiveMinimum": -(10**126), "maximum": -1e-130},
                 {"const": 0},
             ],
         },

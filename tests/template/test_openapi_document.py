@@ -4,6 +4,7 @@ from the template, the models and the error table, and it lists exactly the temp
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,8 +14,13 @@ from referencing import Registry, Resource
 from apidoc.document import DOCUMENT_PATH, build, render
 from apidoc.operations import OPERATIONS
 from apidoc.traits import handler_traits
+from checkout.domain.json_text import dumps
+from checkout.requests.orders import CreateOrderRequest
+from checkout.requests.parsing import parse_model
+from checkout.requests.platform import CreatePlatformSessionRequest
 from checkout.web.errors import ERROR_TABLE, InvalidSignature, http_error_for
 from devstack.template import functions
+from tests.builders import RECIPIENT, USDC_BASE, make_settings, order_body
 from tests.support import ROOT
 
 
@@ -123,21 +129,58 @@ def test_the_links_lead_from_a_session_to_its_order_and_back(document: dict[str,
     assert session_links["LinkOrder"]["requestBody"] == {"checkoutSessionId": "$response.body#/data/id"}
 
 
-def test_every_example_is_valid_for_its_schema(document: dict[str, Any]) -> None:
+def body_validator(document: dict[str, Any], operation: dict[str, Any]) -> Draft202012Validator:
+    """A validator for `operation`'s request body, by the document's own schema."""
     registry: Registry[Any] = Registry().with_resource(
         "urn:document",
         Resource.from_contents({**document, "$schema": "https://json-schema.org/draft/2020-12/schema"}),
     )
+    content = operation["requestBody"]["content"]["application/json"]
+    schema = {"$ref": "urn:document#/components/schemas/" + content["schema"]["$ref"].rsplit("/", 1)[1]}
+    return Draft202012Validator(schema, registry=registry)
+
+
+def test_every_example_is_valid_for_its_schema(document: dict[str, Any]) -> None:
     examples = 0
     for operation in operations(document).values():
         content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
         if "example" in content:
-            schema = {
-                "$ref": "urn:document#/components/schemas/" + content["schema"]["$ref"].rsplit("/", 1)[1]
-            }
-            Draft202012Validator(schema, registry=registry).validate(content["example"])
+            body_validator(document, operation).validate(content["example"])
             examples += 1
     assert examples == sum(operation.example is not None for operation in OPERATIONS) > 0
+
+
+_LARGEST_AMOUNT = str(2**256 - 1)  # 78 digits
+_FREE_FORM_EDGES = {  # the largest and smallest magnitudes the store keeps (domain/free_form.py)
+    "largest": Decimal("9" * 38 + "e88"),
+    "largest_integer": 10**126 - 10**88,
+    "smallest": Decimal("1e-130"),
+    "negative": Decimal("-" + "9" * 38 + "e88"),
+}
+
+
+@pytest.mark.parametrize(
+    ("route", "model", "body"),
+    [
+        ("POST /orders", CreateOrderRequest,
+     order_body(srcAmount=_LARGEST_AMOUNT, metadata=_FREE_FORM_EDGES)),
+        (
+            "POST /api/v1/checkout-sessions",
+            CreatePlatformSessionRequest,
+            {"amount": _LARGEST_AMOUNT, "token_address": USDC_BASE, "chain_id": 8453,
+             "recipient_address": RECIPIENT, "customer_email": "ada@example.com"},
+        ),
+    ],
+    ids=["order", "platform-session"],
+)  # fmt: skip
+def test_the_document_admits_the_extremes_the_api_accepts(
+    document: dict[str, Any], route: str, model: Any, body: dict[str, Any]
+) -> None:
+    """A value the API takes must be valid by the document, or schemathesis's schema-violating cases
+    (ST201) find it accepted. Read as a validator reads the JSON text: numbers as floats and ints."""
+    text = dumps(body)  # decimals written as numbers, digit for digit
+    parse_model(model, json.loads(text, parse_float=Decimal), make_settings())
+    body_validator(document, operations(document)[route]).validate(json.loads(text))
 
 
 def test_request_examples_are_the_events_bodies(document: dict[str, Any]) -> None:

@@ -136,7 +136,7 @@ Call = Callable[[str, dict[str, Any]], ApiResponse]
 
 @pytest.fixture
 def call(function_env: None) -> Call:
-    """Invokes a function's real handler (Mangum, Starlette, powertools) on the in-memory store."""
+    """Invokes a function's real handler (Mangum, the ASGI glue, powertools) on the in-memory store."""
     return invoke_http
 
 

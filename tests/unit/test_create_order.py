@@ -202,8 +202,14 @@ def test_another_onramp_vendor_is_rejected(call: Call) -> None:
     assert_rejected(response, "onramp.vendor", "must be one of: coinbase")
 
 
-@pytest.mark.parametrize("country", ["USA", "XX", "u", ""])
-def test_the_onramp_country_must_be_iso_alpha_2(call: Call, country: str) -> None:
+@pytest.mark.parametrize(
+    "country",
+    ["USA", "XX", "u", "", "Us", "\ufb06", "\u0131s"],
+    ids=["three-letters", "unassigned", "one-letter", "empty", "mixed-case", "st-ligature", "dotless-i"],
+)
+def test_the_onramp_country_must_be_an_iso_alpha_2_code_in_upper_or_lower_case(
+    call: Call, country: str
+) -> None:
     assert_rejected(post_order(call, order_body(onramp={**ONRAMP, "country": country})), "onramp.country")
 
 

@@ -60,6 +60,31 @@ def test_a_rejected_request_logs_its_code_and_correlation_id_but_not_the_body(
     assert rejected["level"] == "INFO"
 
 
+def test_a_request_without_an_api_request_id_logs_under_the_id_it_answers_with(
+    call: Call, logs: Callable[[], str]
+) -> None:
+    event = http_event("create_checkout_session", body={"expires_in": 1})
+    del event["requestContext"]["requestId"]
+    response = call("create_checkout_session", event)
+
+    rejected = next(line for line in json_lines(logs()) if line.get("message") == "request rejected")
+    assert response.status == 400
+    assert rejected["correlation_id"] == response.headers["x-request-id"]
+
+
+def test_a_request_logs_nothing_under_the_previous_requests_correlation_id(
+    call: Call, logs: Callable[[], str]
+) -> None:
+    first = http_event("create_checkout_session", body={"expires_in": 1})
+    second = http_event("create_checkout_session", body={"expires_in": 2})
+    second["requestContext"]["requestId"] = "second-request"
+    call("create_checkout_session", first)
+    call("create_checkout_session", second)
+
+    rejected = [line for line in json_lines(logs()) if line.get("message") == "request rejected"]
+    assert [line["correlation_id"] for line in rejected] == ["Vx1aBcDeFgHiJkL=", "second-request"]
+
+
 def test_a_created_session_emits_an_emf_metric_and_logs_no_body(call: Call, logs: Callable[[], str]) -> None:
     body = {"metadata": {"note": CARD_LIKE}}
     assert call("create_checkout_session", http_event("create_checkout_session", body=body)).status == 200

@@ -142,6 +142,8 @@ def test_payment_links_and_products_are_unsupported(call: Call, keys: dict[str, 
         ({**PAYMENT, "chain_id": 999}, "chain_id"),
         ({**PAYMENT, "token_address": "0x123"}, "token_address"),
         ({"customer_email": "not-an-email"}, "customer_email"),
+        ({"customer_email": "a\ufeffb@example.com"}, "customer_email"),
+        ({**PAYMENT, "amount": str(2**256)}, "amount"),
         ({"customer_name": "x" * 201}, "customer_name"),
         ({"utm_campaign": ""}, "utm_campaign"),
         ({"metadata": {"k": 1}}, "metadata.k"),
@@ -156,6 +158,49 @@ def test_bad_fields_are_400s_naming_them(
 
     assert response.status == 400, response.body
     assert response.body["error"]["param"] == param
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ({"limit": "%205"}, "limit"),
+        ({"limit": "1_0"}, "limit"),
+        ({"limit": "5.0"}, "limit"),
+        ({"page": "%C2%A01"}, "page"),
+        ({"from": "0.0"}, "from"),
+        ({"to": "1e3"}, "to"),
+    ],
+    ids=["leading-space", "underscore", "decimal-point", "no-break-space", "float-epoch", "exponent"],
+)
+def test_a_list_number_not_written_in_plain_digits_is_a_400_naming_it(
+    call: Call, keys: dict[str, str], query: dict[str, str], param: str
+) -> None:
+    response = platform(call, "platform_list_checkout_sessions", key=keys["read"], query=query)
+
+    assert_platform_error(response, 400, "invalid_request_error", "parameter_invalid")
+    assert response.body["error"]["param"] == param
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(call: Call, keys: dict[str, str]) -> None:
+    event = load_event("platform_list_checkout_sessions")
+    event["headers"]["authorization"] = keys["read"]
+    event["rawQueryString"] = "limit=abc&page=1&limit=5"
+
+    response = call("platform_list_checkout_sessions", event)
+
+    assert_platform_error(response, 400, "invalid_request_error", "parameter_invalid")
+    assert response.body["error"]["param"] == "limit"
+
+
+def test_a_public_query_parameter_given_twice_is_a_400_too(call: Call, keys: dict[str, str]) -> None:
+    session = create(call, keys)
+    event = http_event("get_checkout_session", session_id=session["id"], query={})
+    event["rawQueryString"] = "include=x&include=order"
+
+    response = call("get_checkout_session", event)
+
+    assert response.status == 400
+    assert response.body["error"]["param"] == "include"
 
 
 # --- access --------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 
 def now_ms() -> int:
@@ -11,6 +10,7 @@ def now_ms() -> int:
 
 
 def iso_from_ms(epoch_ms: int) -> str:
-    """ISO-8601 UTC with millisecond precision and a `Z`, as the wire format wants."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
+    """ISO-8601 UTC with millisecond precision and a `Z`, as the wire format wants. (`time.strftime`
+    on `gmtime`: half the cost of building a datetime first, and a session view has up to four.)"""
+    seconds, millis = divmod(epoch_ms, 1000)
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}Z"

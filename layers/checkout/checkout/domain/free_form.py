@@ -43,7 +43,8 @@ def storable(value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def has_lone_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    # `isascii` reads a flag CPython keeps on every str: most text never needs the scan.
+    return not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _checked_object(value: Mapping[str, Any], path: str, depth: int) -> dict[str, Any]:

@@ -50,7 +50,7 @@ TokenAmount = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": "^(?:0|[1-9][0-9]{0,76})$",
+            "pattern": "^(?:0|[1-9][0-9]{0,77})$",
             "description": "Token base units: a decimal integer string below 2^256.",
         }
     ),
@@ -70,7 +70,7 @@ PositiveTokenAmount = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": "^[1-9][0-9]{0,76}$",
+            "pattern": "^[1-9][0-9]{0,77}$",
             "description": "Token base units: a decimal integer string, greater than 0 and below 2^256.",
             "examples": ["25000000"],
         }

@@ -11,6 +11,7 @@ from checkout.domain.listing import MAX_LIMIT, ListQuery
 from checkout.domain.status import PlatformStatus
 from checkout.requests.fields import Unsupported
 from checkout.requests.parsing import problem
+from checkout.requests.query import QueryInteger
 
 
 def _epoch_ms(value: int) -> int:
@@ -20,21 +21,23 @@ def _epoch_ms(value: int) -> int:
 
 
 EpochMs = Annotated[
-    int, AfterValidator(_epoch_ms), WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 2**53})
+    QueryInteger,
+    AfterValidator(_epoch_ms),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 2**53}),
 ]
 
 
 class ListSessionsQuery(BaseModel):
     """`GET /api/v1/checkout-sessions?status=&from=&to=&page=&limit=` (query values are text, so
-    numbers are read from their decimal form; anything else is a 400)."""
+    numbers are read from their plain digits; anything else is a 400)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     status: PlatformStatus | None = None
     created_from: EpochMs | None = Field(default=None, alias="from")
     created_to: EpochMs | None = Field(default=None, alias="to")
-    page: int = Field(default=1, ge=1)
-    limit: int = Field(default=10, ge=1, le=MAX_LIMIT)
+    page: QueryInteger = Field(default=1, ge=1)
+    limit: QueryInteger = Field(default=10, ge=1, le=MAX_LIMIT)
     payment_link_id: Unsupported | None = None
 
     def to_query(self) -> ListQuery:

@@ -41,6 +41,9 @@ CALLBACK_SESSION_KEY = "checkoutSessionId"  # how the SDK's checkout component l
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 _PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
 _COUNTRIES = sorted(ISO_3166_ALPHA_2)
+# A code as written in upper or lower case, exactly the document's enum: `str.upper` alone would
+# also take mixed case and Unicode look-alikes (`"\ufb06".upper() == "ST"`, `"\u0131s".upper() == "IS"`).
+_COUNTRY_SPELLINGS = frozenset([*_COUNTRIES, *(code.lower() for code in _COUNTRIES)])
 
 
 def _either_spelling(schema: dict[str, Any]) -> None:
@@ -65,8 +68,8 @@ class OnrampRequest(BaseModel):
         WithJsonSchema(
             {
                 "type": "string",
-                "enum": [*_COUNTRIES, *(code.lower() for code in _COUNTRIES)],
-                "description": "ISO 3166-1 alpha-2 (any case)",
+                "enum": sorted(_COUNTRY_SPELLINGS),
+                "description": "ISO 3166-1 alpha-2, in upper or lower case",
             }
         ),
     ]
@@ -104,8 +107,8 @@ class OnrampRequest(BaseModel):
     @field_validator("country")
     @classmethod
     def _iso_country(cls, value: str) -> str:
-        if value.upper() not in ISO_3166_ALPHA_2:
-            raise problem("must be an ISO 3166-1 alpha-2 country code")
+        if value not in _COUNTRY_SPELLINGS:
+            raise problem("must be an ISO 3166-1 alpha-2 country code, in upper or lower case")
         return value.upper()
 
 

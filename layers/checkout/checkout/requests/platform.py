@@ -14,8 +14,10 @@ from checkout.requests.fields import ChainId, Unsupported
 from checkout.requests.parsing import problem, problem_with
 from checkout.requests.sessions import CreateSessionRequest
 
+# `\ufeff` besides `\s`: the document states this pattern, and ECMA-262's `\s` (a JSON Schema
+# validator's) includes the byte-order mark where Python's does not.
 _EMAIL = re.compile(
-    r"[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+    r"[^@\s\ufeff\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
 PAYMENT_FIELDS = ("amount", "token_address", "chain_id", "recipient_address")
 _FIELDS = ", ".join(PAYMENT_FIELDS)

@@ -18,6 +18,7 @@ from pydantic import (
 from checkout.domain.webhook_records import EVERY_EVENT, EventType, WebhookChanges
 from checkout.domain.webhook_urls import MAX_URL_LENGTH, url_problem
 from checkout.requests.parsing import problem, settings_from
+from checkout.requests.query import QueryInteger
 
 MAX_EVENTS = len(EventType)
 MAX_DELIVERIES_LIMIT = 100
@@ -116,5 +117,5 @@ class DeliveriesQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    page: int = Field(default=1, ge=1)
-    limit: int = Field(default=10, ge=1, le=MAX_DELIVERIES_LIMIT)
+    page: QueryInteger = Field(default=1, ge=1)
+    limit: QueryInteger = Field(default=10, ge=1, le=MAX_DELIVERIES_LIMIT)

@@ -1,19 +1,26 @@
-"""The little of ASGI the functions use under Mangum: one HTTP request in, one response out.
+"""The little of ASGI the functions use under Mangum: one HTTP request in, one response out,
+and the Mangum adapter that turns such an app into a Lambda handler.
 
 Starlette's `Request` and `Response` did this, and brought anyio, `http.client` and their
 concurrency helpers onto every cold path (~10 ms, docs/decisions.md, Cold start) for a request
 that Mangum hands over whole. These read the scope as Starlette did (headers: the first of a
-repeated name; query: the last of a repeated parameter, blanks kept; the path as Starlette's URL
-gave it) and answer with the same headers (`content-length` unless 1xx/204/304, `content-type`
-with a charset for text).
+repeated name; query: the last of a repeated parameter, blanks kept, with the repeated names told
+apart for the API to refuse; the path as Starlette's URL gave it) and answer with the same
+headers (`content-length` unless 1xx/204/304, `content-type` with a charset for text).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from mangum import Mangum
+from mangum.handlers import HTTPGateway
+from mangum.types import ASGI
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -21,11 +28,27 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+def lambda_adapter(app: ASGI) -> Mangum:
+    """`app` as a Lambda handler: Mangum, no lifespan (the init phase does the setting up), and
+    its HTTP API event handler building each request's scope once, not twice."""
+    return Mangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
+
+
+class _HttpApiEvent(HTTPGateway):
+    """Mangum's own HTTP API handler, but its scope (every header encoded, the path stripped) is
+    kept: Mangum builds it for the request and again to shape the response, ~15 % of its work."""
+
+    @cached_property
+    def scope(self) -> Scope:
+        return super().scope
+
+
 @dataclass(frozen=True)
 class HttpRequest:
     method: str
     path: str
     query: dict[str, str]
+    repeated_query: frozenset[str]  # names given more than once (`query` holds the last value)
     headers: dict[str, str]  # names in lower case
     body: bytes
     event: dict[str, Any]  # the Lambda event Mangum translated
@@ -44,15 +67,22 @@ async def read_request(scope: Scope, receive: Receive) -> HttpRequest:
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query = dict(pairs)
     return HttpRequest(
         method=scope["method"],
         path=_path(scope["path"]),
-        query=dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)),
+        query=query,
+        repeated_query=_repeated(pairs) if len(query) < len(pairs) else frozenset(),
         headers=headers,
         body=b"".join(chunks),
         event=scope.get("aws.event") or {},
         context=scope.get("aws.context"),
     )
+
+
+def _repeated(pairs: list[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(name for name, times in Counter(name for name, _ in pairs).items() if times > 1)
 
 
 def _path(path: str) -> str:

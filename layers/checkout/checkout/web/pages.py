@@ -8,19 +8,17 @@ These endpoints are the buyer's: they read no API key and take no body.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from mangum import Mangum
 
 from checkout.coldstart import ends_cold_path
 from checkout.domain.errors import CheckoutError
 from checkout.observability import logger, metrics
-from checkout.web.asgi import HttpRequest, Receive, Scope, Send, read_request, send_response
+from checkout.web.asgi import HttpRequest, Receive, Scope, Send, lambda_adapter, read_request, send_response
+from checkout.web.correlation import correlate
 from checkout.web.errors import RouteNotFound, http_error_for
 from checkout.web.handler import LambdaHandler
 from checkout.web.hosted.assets import assets
@@ -77,7 +75,7 @@ def _error_response(exc: Exception) -> WebResponse:
 
 def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
     def route(request: HttpRequest) -> tuple[WebResponse, str]:
-        request_id = str(request.event.get("requestContext", {}).get("requestId") or uuid.uuid4())
+        request_id = correlate(request.event)
         try:
             response = endpoint(
                 ApiRequest(
@@ -102,10 +100,10 @@ def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
         headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
         await send_response(send, response.status, response.body, response.content_type, headers)
 
-    asgi = Mangum(app, lifespan="off")
+    asgi = lambda_adapter(app)
 
     @ends_cold_path
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         response: dict[str, Any] = asgi(event, context)  # type: ignore[arg-type]  # same object, two stubs

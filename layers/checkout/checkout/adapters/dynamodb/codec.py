@@ -17,21 +17,23 @@ RecordT = TypeVar("RecordT", bound="Record")
 
 
 def serialize(value: Any) -> dict[str, Any]:
+    # Every attribute of every write passes here: the commonest type first, tuples not unions
+    # (`int | Decimal` builds a new union object on each call).
+    if isinstance(value, str):
+        return {"S": value}
     if value is None:
         return {"NULL": True}
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # before int: a bool is an int
         return {"BOOL": value}
-    if isinstance(value, int | Decimal):
+    if isinstance(value, (int, Decimal)):
         return {"N": str(value)}
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("cannot store NaN or an infinity")
         return {"N": repr(value)}  # the shortest text that reads back as this float
-    if isinstance(value, str):
-        return {"S": value}
     if isinstance(value, Mapping):
         return {"M": {str(key): serialize(item) for key, item in value.items()}}
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return {"L": [serialize(item) for item in value]}
     raise TypeError(f"cannot store a {type(value).__name__}")
 
@@ -56,6 +58,8 @@ def deserialize(attribute: Mapping[str, Any]) -> Any:
 def number_from_text(text: str) -> int | Decimal:
     """A stored number: DynamoDB only holds finite decimals of up to 38 digits, so this never raises
     for what it returns."""
+    if text.isascii() and text.isdigit():  # most are counts and epoch times: skip the Decimal
+        return int(text)
     number = Decimal(text)
     return int(number) if number == number.to_integral_value() else number
 
