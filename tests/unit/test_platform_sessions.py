@@ -181,6 +181,16 @@ def test_a_list_number_not_written_in_plain_digits_is_a_400_naming_it(
     assert response.body["error"]["param"] == param
 
 
+@pytest.mark.parametrize("name", ["created_from", "created_to"])
+def test_the_window_is_named_from_and_to_on_the_wire_only(
+    call: Call, keys: dict[str, str], name: str
+) -> None:
+    response = platform(call, "platform_list_checkout_sessions", key=keys["read"], query={name: "5"})
+
+    assert_platform_error(response, 400, "invalid_request_error", "parameter_unknown")
+    assert response.body["error"]["param"] == name
+
+
 def test_a_query_parameter_given_twice_is_a_400_naming_it(call: Call, keys: dict[str, str]) -> None:
     event = load_event("platform_list_checkout_sessions")
     event["headers"]["authorization"] = keys["read"]

@@ -31,7 +31,7 @@ class ListSessionsQuery(BaseModel):
     """`GET /api/v1/checkout-sessions?status=&from=&to=&page=&limit=` (query values are text, so
     numbers are read from their plain digits; anything else is a 400)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)  # `from`/`to` by their names on the wire only
 
     status: PlatformStatus | None = None
     created_from: EpochMs | None = Field(default=None, alias="from")
