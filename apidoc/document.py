@@ -81,8 +81,11 @@ JSON_VALUE_SCHEMA = {
         {
             "type": "number",
             "anyOf": [
-                # The API's magnitudes (domain/free_form.py): from 1e-130 to below 10^126, the
-                # bound written as an integer so no validator rounds it below an accepted number.
+                # The API's magnitudes (domain/free_form.py): from 1e-130 to below 10^126. The
+                # bound is an integer: a validator that keeps integers exact (Python's jsonschema,
+                # tests/template) admits every accepted number; one that reads numbers as doubles
+                # rounds the largest 38-digit ones onto the bound itself (the fuzz sends `1e+126`,
+                # which the API refuses too).
                 {"minimum": 1e-130, "exclusiveMaximum": 10**126},
                 {"exclusiveMinimum": -(10**126), "maximum": -1e-130},
                 {"const": 0},

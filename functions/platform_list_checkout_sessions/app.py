@@ -17,7 +17,7 @@ settings = check_settings()
 
 def list_checkout_sessions(request: ApiRequest) -> Ok:
     merchant_id = request.caller.acting_merchant(Permission.READ)
-    query = parse_model(ListSessionsQuery, request.query, settings).to_query()
+    query = parse_model(ListSessionsQuery, request.query_parameters(), settings).to_query()
     sessions = session_service()
     page = sessions.list(merchant_id, query)
     return Ok("", session_list(page, request.base_url, sessions.clock()))

@@ -17,7 +17,7 @@ settings = check_settings()
 
 def list_deliveries(request: ApiRequest) -> Ok:
     merchant_id = request.caller.acting_merchant(Permission.READ)
-    query = parse_model(DeliveriesQuery, request.query, settings)
+    query = parse_model(DeliveriesQuery, request.query_parameters(), settings)
     webhook_id = request.path_parameter("id")
     page = webhook_service().deliveries_of(merchant_id, webhook_id, query.page, query.limit)
     return Ok("", delivery_list(webhook_id, page))

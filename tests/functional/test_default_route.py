@@ -100,3 +100,13 @@ def test_a_missing_or_malformed_route_table_stops_the_function_at_start(
 
     with pytest.raises(InvalidSettings, match="HTTP_ROUTES"):
         load_handler(SPEC)
+
+
+def test_a_repeated_query_parameter_does_not_hide_the_wrong_method(handler: Handler) -> None:
+    event = json.loads(json.dumps(EVENT))
+    event["rawQueryString"] = "a=1&a=2"
+
+    result = handler(event, context_for(SPEC))
+
+    assert result["statusCode"] == 405
+    assert json.loads(result["body"])["error"]["code"] == "method_not_allowed"

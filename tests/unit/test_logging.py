@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.builders import ORDER_EVENTS_SECRET, http_event, signed_order_event
-from tests.support import ApiResponse
+from tests.support import ApiResponse, invoke_page
 from tests.unit.conftest import Shop
 
 Call = Callable[[str, dict[str, Any]], ApiResponse]
@@ -70,6 +70,18 @@ def test_a_request_without_an_api_request_id_logs_under_the_id_it_answers_with(
     rejected = next(line for line in json_lines(logs()) if line.get("message") == "request rejected")
     assert response.status == 400
     assert rejected["correlation_id"] == response.headers["x-request-id"]
+
+
+def test_a_page_request_without_an_api_request_id_logs_under_the_id_it_answers_with(
+    logs: Callable[[], str],
+) -> None:
+    event = http_event("hosted_page")  # a session that does not exist: the 404 page, logged
+    del event["requestContext"]["requestId"]
+    response = invoke_page("hosted_page", event)
+
+    not_found = next(line for line in json_lines(logs()) if line.get("message") == "page not found")
+    assert response.status == 404
+    assert not_found["correlation_id"] == response.headers["x-request-id"]
 
 
 def test_a_request_logs_nothing_under_the_previous_requests_correlation_id(

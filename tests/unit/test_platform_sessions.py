@@ -202,6 +202,21 @@ def test_a_query_parameter_given_twice_is_a_400_naming_it(call: Call, keys: dict
     assert response.body["error"]["param"] == "limit"
 
 
+def test_an_endpoint_that_reads_no_query_ignores_a_repeated_parameter(
+    call: Call, keys: dict[str, str]
+) -> None:
+    session = create(call, keys)
+    event = load_event("platform_expire_checkout_session")
+    event["headers"]["authorization"] = keys["write"]
+    event["pathParameters"]["id"] = session["id"]
+    event["rawQueryString"] = "x=1&x=2"
+
+    response = call("platform_expire_checkout_session", event)
+
+    assert response.status == 200
+    assert response.body["status"] == "expired"
+
+
 def test_a_public_query_parameter_given_twice_is_a_400_too(call: Call, keys: dict[str, str]) -> None:
     session = create(call, keys)
     event = http_event("get_checkout_session", session_id=session["id"], query={})

@@ -281,7 +281,16 @@ def test_deliveries_list_every_attempt_newest_first(
 
 
 @pytest.mark.parametrize(
-    "query", [{"limit": "0"}, {"limit": "101"}, {"page": "0"}, {"page": "x"}, {"sort": "asc"}]
+    "query",
+    [
+        {"limit": "0"},
+        {"limit": "101"},
+        {"page": "0"},
+        {"page": "x"},
+        {"sort": "asc"},
+        {"limit": "%205"},
+        {"page": "1.0"},
+    ],
 )
 def test_a_deliveries_query_out_of_bounds_is_a_400(
     call: Call, keys: dict[str, str], sender: ScriptedSender, query: dict[str, str]

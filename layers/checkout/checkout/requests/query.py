@@ -14,7 +14,7 @@ _DIGITS = re.compile(r"[0-9]{1,20}")
 
 def _query_integer(value: Any) -> Any:
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
-        raise problem("must be a whole number written in digits")
+        raise problem("must be a whole number written in at most 20 digits")
     return int(value) if isinstance(value, str) else value
 
 

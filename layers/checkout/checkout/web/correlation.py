@@ -11,7 +11,7 @@ from checkout.observability import logger
 
 def correlate(event: dict[str, Any]) -> str:
     """The request's id, set as the correlation id of every log line the request writes from now
-    on (read straight from the event: powertools' JMESPath lookup costs more than the lookup)."""
+    on (read straight from the event: powertools' JMESPath path costs more than two dict reads)."""
     request_id = str(event.get("requestContext", {}).get("requestId") or uuid.uuid4())
     logger.set_correlation_id(request_id)
     return request_id

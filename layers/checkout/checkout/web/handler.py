@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout.coldstart import ends_cold_path
 from checkout.config import get_settings
 from checkout.domain.access import Caller, Permission
-from checkout.domain.errors import CheckoutError, InvalidParameter
+from checkout.domain.errors import CheckoutError
 from checkout.domain.json_text import dumps
 from checkout.observability import logger, metrics
 from checkout.web.asgi import HttpRequest, Receive, Scope, Send, lambda_adapter, read_request, send_response
@@ -111,14 +111,12 @@ def http_handler(
                 logger.append_keys(merchant_id=caller.merchant_id, key_id=caller.key_id)
             if needs is not None:
                 caller.acting_merchant(needs)
-            if request.repeated_query:  # which one counts would be a guess: the caller says
-                name = min(request.repeated_query)
-                raise InvalidParameter(f"Query parameter {name} must be given once", param=name)
             api_request = ApiRequest(
                 method=request.method,
                 path=request.path,
                 path_parameters=dict(event.get("pathParameters") or {}),
                 query=request.query,
+                repeated_query=request.repeated_query,
                 headers=request.headers,
                 body=request.body,
                 request_id=request_id,

@@ -25,12 +25,13 @@ class ApiRequest:
     method: str
     path: str
     path_parameters: dict[str, str]
-    query: dict[str, str]
+    query: dict[str, str]  # a repeated name: its last value (`query_parameters` refuses it)
     headers: dict[str, str]  # lower-cased names
     body: bytes
     request_id: str
     caller: Caller = field(default_factory=Caller.anonymous)
     base_url: str = ""  # where buyers reach this API: https://<domain>, no trailing slash
+    repeated_query: frozenset[str] = frozenset()  # query names given more than once
 
     def path_parameter(self, name: str) -> str:
         return self.path_parameters.get(name, "")
@@ -64,8 +65,16 @@ class ApiRequest:
         _refuse_lone_surrogates(data)
         return data
 
+    def query_parameters(self) -> dict[str, str]:
+        """The query, for an endpoint that reads it: a name given twice is a 400, as which value
+        the caller meant would be a guess. (An endpoint that reads no query ignores it.)"""
+        if self.repeated_query:
+            name = min(self.repeated_query)
+            raise InvalidParameter(f"Query parameter {name} must be given once", param=name)
+        return self.query
+
     def only_query(self, allowed: dict[str, frozenset[str]]) -> None:
-        """Rejects query parameters, or values, the endpoint does not define."""
+        """Rejects query parameters, or values, the endpoint does not define, and any given twice."""
         for name, value in self.query.items():
             if name not in allowed:
                 raise InvalidParameter(f"Unknown query parameter: {name}", param=name)
@@ -73,6 +82,7 @@ class ApiRequest:
                 raise InvalidParameter(
                     f"{name} must be one of: {', '.join(sorted(allowed[name]))}", param=name
                 )
+        self.query_parameters()
 
 
 def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
