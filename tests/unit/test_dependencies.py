@@ -113,3 +113,10 @@ def test_the_dev_lock_pins_every_runtime_package_to_the_same_version() -> None:
 )
 def test_every_direct_dependency_is_locked(path: Path, groups: tuple[str, ...]) -> None:
     assert direct_dependencies(*groups) - versions(path).keys() == set()
+
+
+@pytest.mark.parametrize("path", ALL_LOCKS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_lock_pulls_in_pysha3_beside_safe_pysha3(path: Path) -> None:
+    # Both install a top-level `sha3` module (the order addresses' keccak-256): whichever pip wrote
+    # last would be the one imported, so a dependency that brings pysha3 back must be seen here.
+    assert {"pysha3", "safe-pysha3"} & versions(path).keys() == {"safe-pysha3"}
