@@ -19,8 +19,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,11 @@ def _caller(handler: Handler, context: LambdaContext) -> Callable[[dict[str, Any
     return call
 
 
-def _timed(client: Any, operation: str) -> list[float]:
-    """Times (ms) each `operation` call the handler makes through `client` from now on: the storage
-    call's share of a request, measured inside it. The raw side calls the unwrapped method."""
+@contextmanager
+def _timed(client: Any, operation: str) -> Iterator[list[float]]:
+    """Times (ms) each `operation` call the handler makes through `client` inside the block: the
+    storage call's share of a request, measured inside it. The raw side calls the unwrapped method
+    (`original`), and after the block the handler has its client exactly as deployed again."""
     original, times = getattr(client, operation), []
 
     def timed(**request: Any) -> Any:
@@ -98,7 +101,10 @@ def _timed(client: Any, operation: str) -> list[float]:
             times.append((time.perf_counter() - started) * 1000)
 
     setattr(client, operation, timed)
-    return times
+    try:
+        yield times
+    finally:
+        setattr(client, operation, original)
 
 
 def _function_client() -> Any:
@@ -125,10 +131,10 @@ def _requests(spec: FunctionSpec, config: dict[str, Any]) -> dict[str, Any]:
     with_key = _event("get_checkout_session", path_id=session_id, authorization=f"Bearer {config['key']}")
     key = {"pk": {"S": f"SESSION#{session_id}"}, "sk": {"S": "SESSION"}}
     get_item = client.get_item
-    inner = _timed(client, "get_item")
-    handler_ms, raw_ms = paired_medians_ms(
-        lambda: call(anonymous), lambda: get_item(TableName=table, Key=key, ConsistentRead=True), runs
-    )
+    with _timed(client, "get_item") as inner:
+        handler_ms, raw_ms = paired_medians_ms(
+            lambda: call(anonymous), lambda: get_item(TableName=table, Key=key, ConsistentRead=True), runs
+        )
     inner_ms = statistics.median(inner[-runs:])
     keyed_ms, anonymous_ms = paired_medians_ms(lambda: call(with_key), lambda: call(anonymous), runs)
     return {
@@ -160,10 +166,9 @@ def _creates(spec: FunctionSpec, config: dict[str, Any]) -> dict[str, Any]:
         item = {**stored, "pk": {"S": f"SESSION#{session_id}"}, "id": {"S": session_id}}
         put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)")
 
-    inner = _timed(client, "put_item")
-    handler_ms, raw_ms = paired_medians_ms(lambda: call(event), raw_put, config["runs"])
+    with _timed(client, "put_item") as inner:
+        handler_ms, raw_ms = paired_medians_ms(lambda: call(event), raw_put, config["runs"])
     inner_ms = statistics.median(inner[-config["runs"] :])
-    client.put_item = put_item  # the rates below: the handler exactly as deployed
 
     def for_seconds(action: Callable[[], Any]) -> Callable[[float], int]:
         def load(seconds: float) -> int:

@@ -21,6 +21,11 @@ def json_lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
+def logged(output: str, message: str) -> list[dict[str, Any]]:
+    """The JSON log lines with this message, in order."""
+    return [line for line in json_lines(output) if line.get("message") == message]
+
+
 @pytest.fixture
 def logs(function_env: None, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[[], str]]:
     """What the functions wrote to stdout: their JSON logs and EMF metrics.
@@ -54,7 +59,7 @@ def test_a_rejected_request_logs_its_code_and_correlation_id_but_not_the_body(
     output = logs()
     assert response.status == 400
     assert CARD_LIKE not in output
-    rejected = next(line for line in json_lines(output) if line.get("message") == "request rejected")
+    rejected = logged(output, "request rejected")[0]
     assert rejected["correlation_id"] == "Vx1aBcDeFgHiJkL="
     assert rejected["error_code"] == "parameter_invalid"
     assert rejected["level"] == "INFO"
@@ -67,7 +72,7 @@ def test_a_request_without_an_api_request_id_logs_under_the_id_it_answers_with(
     del event["requestContext"]["requestId"]
     response = call("create_checkout_session", event)
 
-    rejected = next(line for line in json_lines(logs()) if line.get("message") == "request rejected")
+    rejected = logged(logs(), "request rejected")[0]
     assert response.status == 400
     assert rejected["correlation_id"] == response.headers["x-request-id"]
 
@@ -79,7 +84,7 @@ def test_a_page_request_without_an_api_request_id_logs_under_the_id_it_answers_w
     del event["requestContext"]["requestId"]
     response = invoke_page("hosted_page", event)
 
-    not_found = next(line for line in json_lines(logs()) if line.get("message") == "page not found")
+    not_found = logged(logs(), "page not found")[0]
     assert response.status == 404
     assert not_found["correlation_id"] == response.headers["x-request-id"]
 
@@ -93,7 +98,7 @@ def test_a_request_logs_nothing_under_the_previous_requests_correlation_id(
     call("create_checkout_session", first)
     call("create_checkout_session", second)
 
-    rejected = [line for line in json_lines(logs()) if line.get("message") == "request rejected"]
+    rejected = logged(logs(), "request rejected")
     assert [line["correlation_id"] for line in rejected] == ["Vx1aBcDeFgHiJkL=", "second-request"]
 
 
@@ -137,5 +142,5 @@ def test_an_internal_error_is_logged_with_its_trace_but_answered_generically(
     assert response.status == 500
     assert "secret internals" not in json.dumps(response.body)
     assert response.body["message"] == "An internal error occurred"
-    error = next(line for line in json_lines(output) if line.get("message") == "unhandled error")
+    error = logged(output, "unhandled error")[0]
     assert "secret internals" in error["exception"]

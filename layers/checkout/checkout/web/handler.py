@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from mangum.types import ASGI
 
 from checkout.coldstart import ends_cold_path
 from checkout.config import get_settings
@@ -138,6 +139,12 @@ def http_handler(
             headers[REPLAYED] = "true"
         await send_response(send, result.status, result.body, "application/json", headers)
 
+    return lambda_handler(app)
+
+
+def lambda_handler(app: ASGI) -> LambdaHandler:
+    """`app` as the handler Lambda calls, for every HTTP function (API and pages alike): Mangum,
+    powertools' Logger (its state cleared per request) and Metrics, and the cold path's end."""
     asgi = lambda_adapter(app)
 
     @ends_cold_path

@@ -1,5 +1,5 @@
 """Wraps an endpoint that answers a web page or one of its files, rather than the JSON API, as a
-Lambda handler: a plain ASGI app + Mangum + powertools as `http_handler` does, the
+Lambda handler: a plain ASGI app under the API's own `lambda_handler` (Mangum, powertools), the
 hosted page's security headers on every answer, and errors as HTML pages (never JSON, never a stack
 trace).
 
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
-from checkout.coldstart import ends_cold_path
 from checkout.domain.errors import CheckoutError
-from checkout.observability import logger, metrics
-from checkout.web.asgi import HttpRequest, Receive, Scope, Send, lambda_adapter, read_request, send_response
+from checkout.observability import logger
+from checkout.web.asgi import HttpRequest, Receive, Scope, Send, read_request, send_response
 from checkout.web.correlation import correlate
 from checkout.web.errors import RouteNotFound, http_error_for
-from checkout.web.handler import LambdaHandler
+from checkout.web.handler import LambdaHandler, lambda_handler
 from checkout.web.hosted.assets import assets
 from checkout.web.hosted.markup import Markup
 from checkout.web.hosted.page import error_page, not_found_page
@@ -100,13 +96,4 @@ def page_handler(endpoint: WebEndpoint) -> LambdaHandler:
         headers = {**SECURITY_HEADERS, "X-Request-Id": request_id, **response.headers}
         await send_response(send, response.status, response.body, response.content_type, headers)
 
-    asgi = lambda_adapter(app)
-
-    @ends_cold_path
-    @logger.inject_lambda_context(clear_state=True)
-    @metrics.log_metrics
-    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        response: dict[str, Any] = asgi(event, context)  # type: ignore[arg-type]  # same object, two stubs
-        return response
-
-    return handler
+    return lambda_handler(app)

@@ -73,6 +73,9 @@ _BATCH_GET = 100
 
 
 class DynamoDBRepository(Table):
+    """`Repository` on DynamoDB: sessions, orders, payment events and API keys (the webhooks:
+    `WebhookStore`, on the same table and client)."""
+
     def _update(self, change: writes.StatusChange) -> dict[str, Any]:
         """One conditional update; the new item, or `ConditionFailed` with the current one."""
         with translated_errors():

@@ -1,7 +1,7 @@
 """`WebhookRepository` on DynamoDB (DESIGN 11), beside `DynamoDBRepository` on the same table and
-client: webhooks in their merchant's partition (counted
-on the merchant's item), one event item per transition written with one delivery job per webhook
-(the outbox), attempts in the webhook's partition, and a sparse index of the jobs that are due."""
+client: webhooks in their merchant's partition (counted on the merchant's item), one event item per
+transition written with one delivery job per webhook (the outbox), attempts in the webhook's
+partition, and a sparse index of the jobs that are due."""
 
 from __future__ import annotations
 
