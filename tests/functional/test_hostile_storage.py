@@ -3,7 +3,6 @@ it refuses for good, never a 500, a retryable 503 for a permanent refusal, or a 
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -34,10 +33,7 @@ SESSION_ID = "5b0f2a4e-8c1d-4f3a-9b2e-7d6c5a4b3f21"
 
 def timed(call: Callable[[], ApiResponse], limit: float = 15.0) -> tuple[ApiResponse, float]:
     """Runs `call` on a worker thread, so a hang fails the test instead of stalling the suite."""
-    # Mangum drives the app on the thread's event loop, as the local gateway's threads do.
-    pool = ThreadPoolExecutor(
-        max_workers=1, initializer=lambda: asyncio.set_event_loop(asyncio.new_event_loop())
-    )
+    pool = ThreadPoolExecutor(max_workers=1)
     started = time.monotonic()
     try:
         response = pool.submit(call).result(timeout=limit)

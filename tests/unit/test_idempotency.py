@@ -4,7 +4,6 @@ is kept."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -107,12 +106,8 @@ def test_the_same_key_while_the_first_still_runs_is_a_409_and_runs_once(
 
     monkeypatch.setattr(store, "put_session", slow_put)
 
-    def in_own_thread() -> ApiResponse:
-        asyncio.set_event_loop(asyncio.new_event_loop())  # Mangum drives the app on the thread's loop
-        return create(call, "key-4")
-
     with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(in_own_thread)
+        first = pool.submit(create, call, "key-4")
         assert entered.wait(5)
         concurrent = create(call, "key-4")
         release.set()

@@ -4,7 +4,6 @@ runs inline, answering as Mangum's own cycle on an event loop does."""
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -55,16 +54,31 @@ async def _failing(scope: Scope, receive: Receive, send: Send) -> None:
     raise ValueError("the app broke")
 
 
+async def _failing_after_start(scope: Scope, receive: Receive, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    raise ValueError("the app broke mid-answer")
+
+
+async def _yielding(scope: Scope, receive: Receive, send: Send) -> None:
+    await asyncio.sleep(0)  # gives the loop a turn: a suspension with nothing to resume it
+
+
 async def _sleeping(scope: Scope, receive: Receive, send: Send) -> None:
-    await asyncio.sleep(0)  # gives the loop a turn: a suspension
+    await asyncio.sleep(0.01)  # needs a running loop for its timer
+
+
+def _event() -> dict[str, Any]:
+    return http_event("create_checkout_session", body={"metadata": {"k": "v"}}, query={"a": "1"})
+
+
+def _context() -> Any:
+    return context_for(function_specs()["create_checkout_session"])
 
 
 def _answers(app: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """`app`'s answer to one event through our adapter and through stock Mangum on its loop."""
-    event = http_event("create_checkout_session", body={"metadata": {"k": "v"}}, query={"a": "1"})
-    context = context_for(function_specs()["create_checkout_session"])
-    ours = lambda_adapter(app)(copy.deepcopy(event), context)  # type: ignore[arg-type]
-    stock = Mangum(app, lifespan="off")(copy.deepcopy(event), context)  # type: ignore[arg-type]
+    ours = lambda_adapter(app)(_event(), _context())
+    stock = Mangum(app, lifespan="off")(_event(), _context())
     return ours, stock
 
 
@@ -83,12 +97,32 @@ def test_an_app_that_fails_gets_mangums_500() -> None:
     assert ours["statusCode"] == 500
 
 
-def test_an_app_that_suspends_is_refused_naming_what_it_awaited() -> None:
-    with pytest.raises(RuntimeError, match="must not suspend; it awaited None"):
-        _answers(_sleeping)
+def test_an_app_that_fails_after_starting_its_answer_gets_mangums_500() -> None:
+    ours, stock = _answers(_failing_after_start)
+
+    assert ours == stock
+    assert ours["statusCode"] == 500
 
 
-def test_a_coroutine_that_suspends_is_closed() -> None:
+def test_an_app_that_suspends_gets_a_500_and_the_log_names_what_it_awaited(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ours = lambda_adapter(_yielding)(_event(), _context())
+
+    assert ours["statusCode"] == 500
+    assert "must not suspend; it awaited None" in caplog.text
+
+
+def test_an_app_whose_timer_needs_a_loop_gets_a_500_naming_the_missing_loop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ours = lambda_adapter(_sleeping)(_event(), _context())
+
+    assert ours["statusCode"] == 500
+    assert "no running event loop" in caplog.text
+
+
+def test_a_coroutine_that_suspends_is_failed_where_it_stopped() -> None:
     finished: list[bool] = []
 
     async def waits() -> None:
@@ -97,6 +131,24 @@ def test_a_coroutine_that_suspends_is_closed() -> None:
         finally:
             finished.append(True)
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="must not suspend"):
         run_without_suspending(waits())
     assert finished == [True]  # its `finally` ran: nothing is left half-done
+
+
+def test_a_coroutine_that_suspends_again_while_failing_is_closed() -> None:
+    closed: list[bool] = []
+
+    async def keeps_waiting() -> None:
+        try:
+            await asyncio.sleep(0)
+        except RuntimeError:
+            try:
+                await asyncio.sleep(0)
+            except GeneratorExit:
+                closed.append(True)
+                raise
+
+    with pytest.raises(RuntimeError, match="must not suspend"):
+        run_without_suspending(keeps_waiting())
+    assert closed == [True]

@@ -33,16 +33,20 @@ def lambda_adapter(app: ASGI) -> Mangum:
     """`app` as a Lambda handler: Mangum, no lifespan (the init phase does the setting up), its
     HTTP API event handler building each request's scope once, not twice, and each request's ASGI
     cycle run inline rather than on an event loop."""
-    return _InlineMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
+    return _InlineMangum(app)
 
 
 class _InlineMangum(Mangum):
-    """Mangum with `lifespan="off"`, running each request's cycle inline (`_InlineCycle`).
+    """Mangum without lifespan, running each request's cycle inline (`_InlineCycle`).
 
     The functions' apps never suspend: a Lambda serves one request at a time, so the endpoints
     block on their storage calls (docs/decisions.md, Warm requests), and Mangum's request queue
     always holds the message the app reads. An event loop would only schedule a task, poll its
-    selector twice and track the running loop, about a sixth of Mangum's work per request."""
+    selector twice and track the running loop. The app runs in the caller's context, as the
+    Lambda handler itself does, not in a task's copy of it."""
+
+    def __init__(self, app: ASGI) -> None:
+        super().__init__(app, lifespan="off", custom_handlers=[_HttpApiEvent])
 
     def _setup_event_loop(self) -> None:
         """No loop to set up: nothing runs on one."""
@@ -63,14 +67,23 @@ class _InlineCycle(HTTPCycle):
 
 
 def run_without_suspending(coroutine: Coroutine[Any, Any, None]) -> None:
-    """Runs `coroutine` to its end in one step. One that suspends (awaits I/O or a timer) would
-    need an event loop to resume it: it is closed, and the error names what it awaited."""
+    """Runs `coroutine` to its end in one step.
+
+    Nothing would resume one that suspends, so it is failed where it stopped with an error naming
+    what it awaited: Mangum's cycle logs that and answers its 500, as it does for an app whose I/O
+    or timer finds no running loop (those fail before they suspend). A coroutine that does not
+    handle the error raises it here; one that suspends again is closed and the error raised."""
     try:
         awaited = coroutine.send(None)
     except StopIteration:
         return
+    error = RuntimeError(f"An HTTP function's ASGI app must not suspend; it awaited {awaited!r}")
+    try:
+        coroutine.throw(error)
+    except StopIteration:
+        return
     coroutine.close()
-    raise RuntimeError(f"An HTTP function's ASGI app must not suspend; it awaited {awaited!r}")
+    raise error
 
 
 class _HttpApiEvent(HTTPGateway):
