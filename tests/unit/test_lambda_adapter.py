@@ -104,22 +104,18 @@ def test_an_app_that_fails_after_starting_its_answer_gets_mangums_500() -> None:
     assert ours["statusCode"] == 500
 
 
-def test_an_app_that_suspends_gets_a_500_and_the_log_names_what_it_awaited(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.parametrize(
+    ("app", "reason"),
+    [(_yielding, "must not suspend; it awaited None"), (_sleeping, "no running event loop")],
+    ids=["suspends", "needs-a-timer"],
+)
+def test_an_app_that_needs_an_event_loop_gets_a_500_and_the_log_says_why(
+    app: Any, reason: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ours = lambda_adapter(_yielding)(_event(), _context())
+    answer = lambda_adapter(app)(_event(), _context())
 
-    assert ours["statusCode"] == 500
-    assert "must not suspend; it awaited None" in caplog.text
-
-
-def test_an_app_whose_timer_needs_a_loop_gets_a_500_naming_the_missing_loop(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    ours = lambda_adapter(_sleeping)(_event(), _context())
-
-    assert ours["statusCode"] == 500
-    assert "no running event loop" in caplog.text
+    assert answer["statusCode"] == 500
+    assert reason in caplog.text
 
 
 def test_a_coroutine_that_suspends_is_failed_where_it_stopped() -> None:
