@@ -347,7 +347,8 @@ def _request_body(operation: Operation, models: dict[tuple[Any, str], Any]) -> d
     assert operation.body is not None
     content: dict[str, Any] = {"schema": models[(operation.body, "validation")]}
     if operation.example:
-        content["example"] = _example_body(operation.example)
+        body = _example_body(operation.example)
+        content["example"] = {key: value for key, value in body.items() if key not in operation.example_omits}
     required = _refuses_an_empty_body(operation.body)
     return {
         "required": required,

@@ -112,6 +112,10 @@ class Operation:
     message: str = ""  # the public envelope's `message` on success
     raises: tuple[type[errors.CheckoutError], ...] = ()  # what the endpoint itself raises
     example: str | None = None  # events/<example>.json: its body (and signature) are the request example
+    # Fields of that body the document's example leaves out: POST /orders shows the merchant's own
+    # order, which any caller with a key can send as it is; the event links a session that exists only
+    # where it was made, so as the example it could only ever be refused (400 `session_not_found`).
+    example_omits: tuple[str, ...] = ()
     content: Content = "json"
     extra_headers: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     links: tuple[Link, ...] = ()
@@ -195,6 +199,7 @@ OPERATIONS: tuple[Operation, ...] = (
             errors.StorageRefused,
         ),
         example="create_order",
+        example_omits=("checkoutSessionId",),
         links=ORDER_LINKS,
     ),
     Operation(
