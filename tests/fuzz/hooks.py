@@ -41,19 +41,14 @@ schemathesis.openapi.format(
 # with an ASCII name of up to four labels, a port, a path and a query (a redirect URL's path and query
 # may hold the `{SESSION_ID}`/`{ORDER_ID}` templates). A redirect URL is drawn at most 2000
 # characters long, so that `?sessionId=<id>` still fits; the labels of both are 31 characters at
-# most (a host with a label over 63 is refused). The document states no pattern: the API takes more than
-# this form (`http://localhost`, IDNA hosts, other characters), and a schema-violating value is
+# most (a host with a label over 63 is refused). The document states no pattern: the API takes more
+# than this form (`http://localhost`, IDNA hosts, other characters), and a schema-violating value is
 # expected to be refused.
-_REDIRECT_URL = (
-    r"https://[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?(?:\.[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?){0,3}"
-    r"\.[a-z]{2,12}"
-    r"(?::[1-9][0-9]{0,3})?(?:/(?:[A-Za-z0-9._~-]|\{SESSION_ID\}|\{ORDER_ID\})*)*"
-    r"(?:\?(?:[A-Za-z0-9._~=&-]|\{SESSION_ID\}|\{ORDER_ID\})*)?"
-)
-_WEBHOOK_URL = (
-    r"https://[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?(?:\.[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?){0,3}"
-    r"\.[a-z]{2,12}(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?"
-)
+_LABEL = r"[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?"
+_ORIGIN = rf"https://{_LABEL}(?:\.{_LABEL}){{0,3}}\.[a-z]{{2,12}}(?::[1-9][0-9]{{0,3}})?"
+_TEMPLATE = r"\{SESSION_ID\}|\{ORDER_ID\}"
+_REDIRECT_URL = rf"{_ORIGIN}(?:/(?:[A-Za-z0-9._~-]|{_TEMPLATE})*)*(?:\?(?:[A-Za-z0-9._~=&-]|{_TEMPLATE})*)?"
+_WEBHOOK_URL = rf"{_ORIGIN}(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?"
 schemathesis.openapi.format(
     "redirect-url", st.from_regex(_REDIRECT_URL, fullmatch=True).filter(lambda url: len(url) <= 2000)
 )

@@ -68,9 +68,7 @@ class ApiRequest:
     def query_parameters(self) -> dict[str, str]:
         """The query, for an endpoint that reads it: a name given twice is a 400, as which value
         the caller meant would be a guess. (An endpoint that reads no query ignores it.)"""
-        if self.repeated_query:
-            name = min(self.repeated_query)
-            raise InvalidParameter(f"Query parameter {name} must be given once", param=name)
+        self._refuse_repeated_names()
         return self.query
 
     def only_query(self, allowed: dict[str, frozenset[str]]) -> None:
@@ -82,7 +80,12 @@ class ApiRequest:
                 raise InvalidParameter(
                     f"{name} must be one of: {', '.join(sorted(allowed[name]))}", param=name
                 )
-        self.query_parameters()
+        self._refuse_repeated_names()
+
+    def _refuse_repeated_names(self) -> None:
+        if self.repeated_query:
+            name = min(self.repeated_query)
+            raise InvalidParameter(f"Query parameter {name} must be given once", param=name)
 
 
 def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
