@@ -39,18 +39,28 @@ schemathesis.openapi.format(
 
 # `format: redirect-url` and `webhook-url`: the plain form every one of them accepts, an https URL
 # with an ASCII name of up to four labels, a port, a path and a query (a redirect URL's path and query
-# may hold the `{SESSION_ID}`/`{ORDER_ID}` templates). A redirect URL is drawn at most 2000
-# characters long, so that `?sessionId=<id>` still fits; the labels of both are 31 characters at
-# most (a host with a label over 63 is refused). The document states no pattern: the API takes more
-# than this form (`http://localhost`, IDNA hosts, other characters), and a schema-violating value is
-# expected to be refused.
+# may hold the `{SESSION_ID}`/`{ORDER_ID}` templates). A redirect URL is drawn at most 2048
+# characters long once resolved (each template a session id, or `sessionId=<id>` appended), as the
+# API judges it; the labels of both are 31 characters at most (a host with a label over 63 is
+# refused). The document states no pattern: the API takes more than this form (`http://localhost`,
+# IDNA hosts, other characters), and a schema-violating value is expected to be refused.
 _LABEL = r"[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?"
 _ORIGIN = rf"https://{_LABEL}(?:\.{_LABEL}){{0,3}}\.[a-z]{{2,12}}(?::[1-9][0-9]{{0,3}})?"
 _TEMPLATE = r"\{SESSION_ID\}|\{ORDER_ID\}"
 _REDIRECT_URL = rf"{_ORIGIN}(?:/(?:[A-Za-z0-9._~-]|{_TEMPLATE})*)*(?:\?(?:[A-Za-z0-9._~=&-]|{_TEMPLATE})*)?"
 _WEBHOOK_URL = rf"{_ORIGIN}(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?"
+_A_SESSION_ID = "0" * 36  # a UUID's length
+
+
+def _fits_once_resolved(url: str) -> bool:
+    resolved = re.sub(_TEMPLATE, _A_SESSION_ID, url)
+    if resolved == url:
+        resolved += f"&sessionId={_A_SESSION_ID}"
+    return len(resolved) <= 2048
+
+
 schemathesis.openapi.format(
-    "redirect-url", st.from_regex(_REDIRECT_URL, fullmatch=True).filter(lambda url: len(url) <= 2000)
+    "redirect-url", st.from_regex(_REDIRECT_URL, fullmatch=True).filter(_fits_once_resolved)
 )
 schemathesis.openapi.format(
     "webhook-url", st.from_regex(_WEBHOOK_URL, fullmatch=True).filter(lambda url: len(url) <= 2048)

@@ -14,10 +14,11 @@ from checkout.requests.fields import ChainId, Unsupported
 from checkout.requests.parsing import problem, problem_with
 from checkout.requests.sessions import CreateSessionRequest
 
-# `\ufeff` besides `\s`: the document states this pattern, and ECMA-262's `\s` (a JSON Schema
-# validator's) includes the byte-order mark where Python's does not.
+# The local part: no space, C0 or C1 control (`\x7f-\x9f`) or byte-order mark. The document states
+# this pattern, and the two dialects' `\s` differ: ECMA-262's (a JSON Schema validator's) has the
+# byte-order mark and not NEL (`\x85`), Python's the other way round; naming both keeps them equal.
 _EMAIL = re.compile(
-    r"[^@\s\ufeff\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+    r"[^@\s\ufeff\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
 PAYMENT_FIELDS = ("amount", "token_address", "chain_id", "recipient_address")
 _FIELDS = ", ".join(PAYMENT_FIELDS)
