@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 import time
-import warnings
 from types import FrameType
 
 from devstack.admin_key import LOCAL_MERCHANT, ready_admin_key
@@ -21,8 +20,6 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="devstack %(levelname)s %(message)s")
     logging.getLogger("botocore").setLevel(logging.WARNING)
     logging.getLogger("uvicorn").setLevel(logging.WARNING)
-    # A request that records no business metric (a GET, a rejection) is normal, not a warning.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
     started = time.monotonic()
     config = StackConfig.from_env()
     stack = LocalStack(config)

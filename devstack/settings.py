@@ -89,7 +89,4 @@ def instance_environment(spec: FunctionSpec, dynamodb_endpoint: str, table_name:
         }
     )
     env.setdefault("POWERTOOLS_TRACE_DISABLED", "true")  # no X-Ray daemon here
-    # A request that records no business metric (a GET, a rejection) is normal, not a warning.
-    quiet = "ignore:No application metrics to publish"
-    env["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
     return env
