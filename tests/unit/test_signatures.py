@@ -94,3 +94,10 @@ def test_signature_case_and_whitespace_are_not_normalised_into_a_match() -> None
     check(f"t={NOW}, v1={good}")  # whitespace between parts is tolerated
     with pytest.raises(InvalidSignature):
         check(f"t={NOW},v1={good.upper()}")
+
+
+def test_parts_in_another_order_and_unknown_schemes_are_read_as_stripe_reads_them() -> None:
+    good = sign(SECRET, NOW, BODY)
+    check(f"v0=legacy,v1={good},t={NOW}")
+    with pytest.raises(InvalidSignature, match="must have the form"):
+        check(f"t={NOW},v0={good}")  # another scheme never stands in for v1
