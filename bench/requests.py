@@ -35,6 +35,7 @@ class RequestCost:
     gateway_ms: float
     raw_ms: float
     inner_ms: float | None = None  # in-process: the same call timed from inside the handler
+    own_ms: float | None = None  # in-process: the median per call of its time minus that inner call
 
     @property
     def ratio(self) -> float:
@@ -105,12 +106,14 @@ def measure_in_process(stack: BenchStack, runs: int = 300, seconds: float = 10.0
             read["handler_ms"],
             read["raw_ms"],
             read["inner_ms"],
+            read["own_ms"],
         ),
         RequestCost(
             "POST /checkout-sessions (1 conditional PutItem)",
             create["handler_ms"],
             create["raw_ms"],
             create["inner_ms"],
+            create["own_ms"],
         ),
         RequestCost("GET with a key (cached) vs anonymous", read["keyed_ms"], read["anonymous_ms"]),
         create["handler_rate"],
