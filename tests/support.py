@@ -16,7 +16,7 @@ import httpx
 from checkout.web.signatures import HEADER, signature_header
 from devstack.lambda_runtime import Handler, context_for, load_handler
 from devstack.template import FunctionSpec, functions
-from tests.builders import ORDER_EVENTS_SECRET, order_body
+from tests.builders import DEPOSIT_ENV, ORDER_EVENTS_SECRET, order_body
 from tests.builders import ROOT as ROOT
 
 
@@ -41,6 +41,22 @@ class ApiResponse:
 @cache
 def function_specs() -> dict[str, FunctionSpec]:
     return {spec.code_uri.name: spec for spec in functions()}
+
+
+def container_environment(function: str, *, with_project: bool = False) -> dict[str, str]:
+    """A fresh interpreter's environment as `function`'s container has it: the template's variables,
+    what the template leaves to the deploy (the table, the deposit contract, the secret) given
+    locally, the layer alone on the path (with `with_project`, this project after it, for devstack's
+    Lambda context) and nothing else of this machine's (no PATH)."""
+    layer = str(ROOT / "layers" / "checkout")
+    return {
+        **function_specs()[function].environment,
+        "PYTHONPATH": f"{layer}:{ROOT}" if with_project else layer,
+        "TABLE_NAME": "cold",
+        "ORDER_EVENTS_SECRET": "x",
+        **DEPOSIT_ENV,
+        "PATH": "",
+    }
 
 
 _handlers: dict[str, Handler] = {}

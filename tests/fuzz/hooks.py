@@ -17,6 +17,7 @@ import schemathesis
 from hypothesis import strategies as st
 
 from checkout.domain.addresses import to_checksum_address
+from checkout.domain.redirects import MAX_URL_LENGTH, PLACEHOLDERS, resolve_redirect_url
 from checkout.web.idempotency import HEADER as IDEMPOTENCY_HEADER
 from checkout.web.signatures import HEADER as SIGNATURE_HEADER
 from checkout.web.signatures import signature_header
@@ -46,17 +47,14 @@ schemathesis.openapi.format(
 # IDNA hosts, other characters), and a schema-violating value is expected to be refused.
 _LABEL = r"[a-z][a-z0-9]{0,30}(?:-[a-z0-9]{1,30})?"
 _ORIGIN = rf"https://{_LABEL}(?:\.{_LABEL}){{0,3}}\.[a-z]{{2,12}}(?::[1-9][0-9]{{0,3}})?"
-_TEMPLATE = r"\{SESSION_ID\}|\{ORDER_ID\}"
+_TEMPLATE = "|".join(map(re.escape, PLACEHOLDERS))
 _REDIRECT_URL = rf"{_ORIGIN}(?:/(?:[A-Za-z0-9._~-]|{_TEMPLATE})*)*(?:\?(?:[A-Za-z0-9._~=&-]|{_TEMPLATE})*)?"
 _WEBHOOK_URL = rf"{_ORIGIN}(?:/[A-Za-z0-9._~-]*)*(?:\?[A-Za-z0-9._~=&-]*)?"
-_A_SESSION_ID = "0" * 36  # a UUID's length
+_A_SESSION_ID = str(uuid.UUID(int=0))  # every session id is this long
 
 
 def _fits_once_resolved(url: str) -> bool:
-    resolved = re.sub(_TEMPLATE, _A_SESSION_ID, url)
-    if resolved == url:
-        resolved += f"&sessionId={_A_SESSION_ID}"
-    return len(resolved) <= 2048
+    return len(resolve_redirect_url(url, _A_SESSION_ID)) <= MAX_URL_LENGTH
 
 
 schemathesis.openapi.format(

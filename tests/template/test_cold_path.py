@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from tests.builders import DEPOSIT_ENV
-from tests.support import ROOT, function_specs
+from tests.support import container_environment, function_specs
 
 _PROBE = """
 import importlib.util, inspect, sys
@@ -30,15 +29,6 @@ print(client)
 """
 
 
-# What the template leaves to the deploy (the table, the deposit contract, the secret), given locally.
-_LOCAL = {
-    "PYTHONPATH": str(ROOT / "layers" / "checkout"),
-    "TABLE_NAME": "cold",
-    "ORDER_EVENTS_SECRET": "x",
-    **DEPOSIT_ENV,
-}
-
-
 def loaded_after_import(
     function: str, packages_only: bool = True, with_services: bool = False, factories: tuple[str, ...] = ()
 ) -> tuple[set[str], str]:
@@ -48,7 +38,7 @@ def loaded_after_import(
     path = str(function_specs()[function].module_path)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE.format(path=path, with_services=with_services, factories=factories)],
-        env={**function_specs()[function].environment, **_LOCAL, "PATH": ""},
+        env=container_environment(function),
         capture_output=True,
         text=True,
         check=True,
@@ -204,13 +194,10 @@ def collector_around_first_invocation(function: str, in_lambda: bool) -> tuple[s
     result = subprocess.run(
         [sys.executable, "-c", _GC_PROBE.format(path=str(function_specs()[function].module_path))],
         env={
-            **function_specs()[function].environment,
-            **_LOCAL,
+            **container_environment(function, with_project=True),
             **lambda_env,
-            "PYTHONPATH": f"{_LOCAL['PYTHONPATH']}:{ROOT}",
             "AWS_DEFAULT_REGION": "us-east-1",
             "PYTHONWARNINGS": "ignore",
-            "PATH": "",
         },
         capture_output=True,
         text=True,

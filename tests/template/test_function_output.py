@@ -6,8 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.builders import DEPOSIT_ENV
-from tests.support import ROOT, function_specs
+from tests.support import ROOT, container_environment, function_specs
 
 _INVOKE = """
 import importlib.util, json, pathlib
@@ -27,14 +26,7 @@ def test_an_invocation_that_records_no_metric_writes_no_plain_text_warning() -> 
     script = _INVOKE.format(path=str(spec.module_path), event=str(ROOT / "events" / "default_route.json"))
     result = subprocess.run(
         [sys.executable, "-W", "default", "-c", script],
-        env={
-            **spec.environment,
-            **DEPOSIT_ENV,
-            "TABLE_NAME": "unused",
-            "PYTHONPATH": f"{ROOT / 'layers' / 'checkout'}:{ROOT}",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "PATH": "",
-        },
+        env={**container_environment("default_route", with_project=True), "AWS_DEFAULT_REGION": "us-east-1"},
         capture_output=True,
         text=True,
         check=True,
