@@ -3,16 +3,16 @@ stops at once, without draining)."""
 
 from __future__ import annotations
 
+import faulthandler
 import logging
-import os
 import signal
 import sys
 import time
-from types import FrameType
 
 from devstack.admin_key import LOCAL_MERCHANT, ready_admin_key
 from devstack.dynamodb_local import DevstackError
 from devstack.stack import LocalStack, StackConfig
+from devstack.stop_signals import StopSignals
 from devstack.template import TEMPLATE_PATH
 
 
@@ -24,14 +24,9 @@ def main() -> int:
     config = StackConfig.from_env()
     stack = LocalStack(config)
 
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        if stack.stop_requested.is_set():
-            print("devstack: stopping now, without draining", file=sys.stderr, flush=True)
-            os._exit(130)  # DynamoDB Local and the instances die with this process
-        stack.stop_requested.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    signals = StopSignals()
+    signals.install()
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # a stack that hangs shows where
     try:
         stack.start()
     except DevstackError as problem:
@@ -47,7 +42,7 @@ def main() -> int:
     if config.template_path == TEMPLATE_PATH:
         key = ready_admin_key(stack.dynamodb, config.table_name, config.data_dir)
         print(f"devstack: admin key for {LOCAL_MERCHANT} (Authorization: Bearer <key>): {key}", flush=True)
-    stack.stop_requested.wait()
+    signals.wait(stack.stop_requested)
     if stack.failure:
         print(f"devstack: {stack.failure}", file=sys.stderr, flush=True)
     print(f"devstack: stopping (draining {stack.in_flight()} in-flight request(s))", flush=True)

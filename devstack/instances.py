@@ -73,6 +73,9 @@ class Instance:
                 spec_to_json(self.spec),
                 env=self.environment, cwd=self.spec.code_uri, stdin=asyncio.subprocess.DEVNULL,
                 pass_fds=(theirs.fileno(),),
+                # Its own session: Ctrl-C reaches only the stack, which drains and stops its
+                # instances itself; one still importing would otherwise die mid-init.
+                start_new_session=True,
             )  # fmt: skip
         finally:
             theirs.close()

@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ logger = logging.getLogger("devstack")
 
 STATE_DIR = ROOT / ".devstack"
 WATCH_SECONDS = 0.5
+SLOW_STOP_SECONDS = 2.0
 # Instances per function. Two, as the machine has two cores: more instances busy at once only add
 # contention, and under load they starve the stream's consumer (docs/decisions.md, bench figures).
 DEFAULT_MAX_INSTANCES = 2
@@ -185,17 +187,21 @@ class LocalStack:
         """Each part stops even if an earlier one failed to: nothing is left running."""
         self._stopping = True
         self.stop_requested.set()
-        steps: list[Callable[[], None]] = []
+        steps: list[tuple[str, Callable[[], None]]] = []
         if self.server is not None:
-            steps.append(self.server.stop)
-        steps += [mapping.stop for mapping in self.mappings]
+            steps.append(("the gateway", self.server.stop))
+        steps += [(f"stream {mapping.function}", mapping.stop) for mapping in self.mappings]
         if self.scheduler is not None:
-            steps.append(self.scheduler.stop)
+            steps.append(("the scheduler", self.scheduler.stop))
         if self.service is not None:
-            steps.append(self.service.stop)
-        steps.append(self.dynamodb_local.stop)
-        for step in steps:
+            steps.append(("the instances", self.service.stop))
+        steps.append(("DynamoDB Local", self.dynamodb_local.stop))
+        for name, step in steps:
+            started = time.monotonic()
             try:
                 step()
             except Exception:
-                logger.exception("stopping failed")
+                logger.exception("stopping %s failed", name)
+            took = time.monotonic() - started
+            if took > SLOW_STOP_SECONDS:  # a stop that hangs says where
+                logger.warning("stopping %s took %.1f s", name, took)

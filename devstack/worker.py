@@ -91,8 +91,6 @@ def _serve(sock: socket.socket, spec: FunctionSpec, handler: Handler, message: d
 
 def main(argv: list[str]) -> int:
     fd, parent_pid, spec = int(argv[0]), int(argv[1]), spec_from_json(argv[2])
-    # Ctrl-C reaches the whole process group; the stack drains and stops its instances itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent_pid)
     sock = socket.socket(fileno=fd)
     try:

@@ -85,14 +85,22 @@ def start_stack(log_path: Path, **overrides: str) -> RunningStack:
 
 
 def stop_stack(stack: RunningStack) -> int:
+    """Ctrl-C, then the stack's exit code; one that does not stop in time is asked for its
+    threads' stacks (into its log) and killed."""
     if stack.process.poll() is None:
         os.killpg(stack.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         try:
             stack.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            stack.process.send_signal(signal.SIGUSR1)  # devstack's faulthandler
+            time.sleep(2)
             os.killpg(stack.process.pid, signal.SIGKILL)
             stack.process.wait()
     return stack.process.returncode
+
+
+def assert_stops_cleanly(stack: RunningStack) -> None:
+    assert stop_stack(stack) == 0, f"the stack did not stop cleanly:\n{stack.log()[-6000:]}"
 
 
 ADMIN_KEY_LINE = re.compile(

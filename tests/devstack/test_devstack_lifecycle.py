@@ -16,6 +16,8 @@ import httpx
 from devstack.dynamodb_local import port_open
 from tests.stack import (
     TEST_TEMPLATE,
+    RunningStack,
+    assert_stops_cleanly,
     children_of,
     command_line,
     dynamodb_client,
@@ -25,6 +27,7 @@ from tests.stack import (
     stack_environment,
     start_stack,
     stop_stack,
+    wait_for,
 )
 
 
@@ -34,13 +37,32 @@ def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
     assert java, "DynamoDB Local runs as a child of the stack"
     assert httpx.post(f"{stack.base_url}/checkout-sessions", json={}).status_code == 200
 
-    assert stop_stack(stack) == 0
+    assert_stops_cleanly(stack)
 
     assert not port_open(stack.port)
     assert not port_open(stack.dynamodb_port)
     for pid in java:
         assert is_gone(pid)
     assert "devstack: stopped" in stack.log()
+
+
+def test_ctrl_c_reaches_the_stack_alone_and_it_stops_its_instances(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path / "devstack.log")
+    found = wait_for(lambda: instances_of(stack))
+    assert found, "the stack pre-warms instances of its functions"
+    instances = instances_of(stack)
+
+    groups = {os.getpgid(pid) for pid in instances}
+    assert_stops_cleanly(stack)
+
+    assert stack.process.pid not in groups, "an instance still importing would die of the Ctrl-C"
+    for pid in instances:
+        assert is_gone(pid)
+    assert "KeyboardInterrupt" not in stack.log()
+
+
+def instances_of(stack: RunningStack) -> list[int]:
+    return [pid for pid in children_of(stack.process.pid) if "devstack.worker" in command_line(pid)]
 
 
 def test_a_missing_java_is_explained(tmp_path: Path) -> None:
@@ -65,7 +87,7 @@ def test_data_persists_across_restarts_in_the_data_folder(tmp_path: Path) -> Non
         session = httpx.post(f"{first.base_url}/checkout-sessions", json={}).json()["data"]
         first_key = printed_admin_key(first)
     finally:
-        assert stop_stack(first) == 0
+        assert_stops_cleanly(first)
     assert any(data.iterdir()), "DynamoDB Local wrote its database to the folder"
 
     second = start_stack(tmp_path / "second.log", DEVSTACK_IN_MEMORY="", DEVSTACK_DATA_DIR=str(data))
@@ -128,7 +150,7 @@ def test_a_restart_resumes_the_stream_from_its_checkpoint_without_replaying(tmp_
         try:
             paid_session(stack.base_url, dynamodb_client(stack))
         finally:
-            assert stop_stack(stack) == 0
+            assert_stops_cleanly(stack)
         found = re.search(r"stream SyncSessionsFunction: delivered (\d+) records", stack.log())
         assert found, stack.log()[-2000:]
         delivered.append(int(found.group(1)))
