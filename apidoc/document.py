@@ -255,6 +255,10 @@ def _operation(operation: Operation, models: dict[tuple[Any, str], Any]) -> dict
     if operation.method == "POST":
         parameters.append(IDEMPOTENCY_KEY)
     if traits.signed:
+        if operation.example_omits:  # the example's signature is of the whole body
+            raise ValueError(
+                f"{operation.route}: a signed example cannot leave out {operation.example_omits}"
+            )
         parameters.append(_with_example(SIGNATURE, operation))
     if parameters:
         spec["parameters"] = parameters

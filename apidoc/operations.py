@@ -115,6 +115,7 @@ class Operation:
     # Fields of that body the document's example leaves out: POST /orders shows the merchant's own
     # order, which any caller with a key can send as it is; the event links a session that exists only
     # where it was made, so as the example it could only ever be refused (400 `session_not_found`).
+    # A signed example is shown whole: its signature is of the whole body (build() refuses otherwise).
     example_omits: tuple[str, ...] = ()
     content: Content = "json"
     extra_headers: tuple[dict[str, Any], ...] = field(default_factory=tuple)

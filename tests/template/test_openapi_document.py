@@ -3,6 +3,7 @@ from the template, the models and the error table, and it lists exactly the temp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+import apidoc.document
 from apidoc.document import DOCUMENT_PATH, build, render
 from apidoc.operations import OPERATIONS
 from apidoc.traits import handler_traits
@@ -187,3 +189,12 @@ def test_request_examples_are_the_events_bodies(document: dict[str, Any]) -> Non
     create = operations(document)["POST /checkout-sessions"]["requestBody"]["content"]["application/json"]
     event = json.loads((ROOT / "events" / "create_checkout_session.json").read_text())
     assert create["example"] == json.loads(event["body"])
+
+
+def test_a_signed_example_is_shown_whole_so_its_signature_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    (signed,) = [operation for operation in OPERATIONS if handler_traits(operation.function).signed]
+    trimmed = dataclasses.replace(signed, example_omits=("transaction",))
+    monkeypatch.setattr(apidoc.document, "OPERATIONS", (trimmed,))
+
+    with pytest.raises(ValueError, match="a signed example cannot leave out"):
+        build()
