@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from devstack.dynamodb_local import DevstackError, DynamoDBLocal, port_open
 from devstack.gateway import Gateway
@@ -39,6 +40,9 @@ logger = logging.getLogger("devstack")
 STATE_DIR = ROOT / ".devstack"
 WATCH_SECONDS = 0.5
 SLOW_STOP_SECONDS = 2.0
+# The stack's own calls (tables, stream reads, the admin key). botocore's defaults (60 s timeouts,
+# several attempts) would let a stalled emulator hold a poller thread, and so the stop, for minutes.
+EMULATOR_CALLS = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
 # Instances per function. Two, as the machine has two cores: more instances busy at once only add
 # contention, and under load they starve the stream's consumer (docs/decisions.md, bench figures).
 DEFAULT_MAX_INSTANCES = 2
@@ -129,10 +133,11 @@ class LocalStack:
             aws_access_key_id=setting("AWS_ACCESS_KEY_ID"),
             aws_secret_access_key=setting("AWS_SECRET_ACCESS_KEY"),
         )
-        dynamodb = self.dynamodb = session.client("dynamodb", endpoint_url=endpoint)
+        dynamodb = self.dynamodb = session.client("dynamodb", endpoint_url=endpoint, config=EMULATOR_CALLS)
         create_tables(dynamodb, self.config.table_name, template)
         self._start_gateway(specs, sock)
-        self._start_mappings(specs, dynamodb, session.client("dynamodbstreams", endpoint_url=endpoint))
+        streams = session.client("dynamodbstreams", endpoint_url=endpoint, config=EMULATOR_CALLS)
+        self._start_mappings(specs, dynamodb, streams)
         self.scheduler = Scheduler(specs, self.service.invoke_blocking, self.config.schedule_seconds)
         self.scheduler.start()
         threading.Thread(

@@ -1,21 +1,23 @@
-"""Ctrl-C and SIGTERM for `make dev`: the first asks the stack to drain and stop, a second stops
-it at once.
+"""Ctrl-C and SIGTERM for `make dev`: the first asks the stack to drain and stop, another one once
+it is stopping (whatever started the stop) stops it at once.
 
-Python runs signal handlers in the main thread, between bytecodes. The kernel may hand a process's
-signal to any of its threads, and a main thread blocked on a lock without a timeout then never
-gets to run the handler (cpython#85300): a CI run once saw the stack ignore its Ctrl-C for a
-minute. So the main thread waits in short slices, and the handler only records the signal: it
-must not take a lock that the code it interrupted may hold.
+Python runs signal handlers in the main thread, between bytecodes; a main thread blocked on a lock
+runs one only if the kernel interrupts that very thread, and the kernel may hand a process's signal
+to any of its threads (cpython#85300). So the main thread waits in `select` on a wakeup fd, which
+the C-level handler writes to from whichever thread took the signal, and the Python handler only
+records it: it must not take a lock that the code it interrupted may hold.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import signal
+import socket
 import threading
 from types import FrameType
 
-POLL_SECONDS = 0.2
+WATCH_SECONDS = 0.2  # how often the wait looks at `stop_requested` (the stack's watchdog)
 NOW_MESSAGE = b"devstack: stopping now, without draining\n"
 EXIT_AT_ONCE = 130  # a shell's code for a process stopped by Ctrl-C
 
@@ -23,19 +25,31 @@ EXIT_AT_ONCE = 130  # a shell's code for a process stopped by Ctrl-C
 class StopSignals:
     def __init__(self) -> None:
         self.received: list[int] = []
+        self.stopping = False
+        self._wakeup: socket.socket | None = None
+        self._wakeup_writer: socket.socket | None = None  # kept open while the process lives
 
     def install(self) -> None:
         """From the main thread, before the stack starts its own threads."""
+        self._wakeup, self._wakeup_writer = socket.socketpair()
+        for end in (self._wakeup, self._wakeup_writer):
+            end.setblocking(False)
+        signal.set_wakeup_fd(self._wakeup_writer.fileno(), warn_on_full_buffer=False)
         signal.signal(signal.SIGINT, self._handle)
         signal.signal(signal.SIGTERM, self._handle)
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.received:
+        if self.received or self.stopping:
             os.write(2, NOW_MESSAGE)
             os._exit(EXIT_AT_ONCE)  # DynamoDB Local and the instances die with this process
         self.received.append(signum)
 
     def wait(self, stop_requested: threading.Event) -> None:
-        """Returns once a signal came, or once `stop_requested` is set (the stack's watchdog)."""
-        while not self.received and not stop_requested.wait(POLL_SECONDS):
-            pass
+        """Returns once a signal came, or once `stop_requested` is set (the stack's watchdog);
+        from then on, a signal stops the process at once."""
+        assert self._wakeup is not None, "install() first"
+        while not self.received and not stop_requested.is_set():
+            readable, _, _ = select.select([self._wakeup], [], [], WATCH_SECONDS)
+            if readable:
+                self._wakeup.recv(64)  # the signal numbers: the handler runs before the next look
+        self.stopping = True

@@ -33,31 +33,23 @@ from tests.stack import (
 
 def test_sigint_to_the_process_group_stops_everything(tmp_path: Path) -> None:
     stack = start_stack(tmp_path / "devstack.log")
-    java = children_of(stack.process.pid)
-    assert java, "DynamoDB Local runs as a child of the stack"
+    instances = wait_for(lambda: instances_of(stack))
+    assert instances, "the stack pre-warms instances of its functions"
+    children = children_of(stack.process.pid)
+    assert any("DynamoDBLocal.jar" in command_line(pid) for pid in children)
+    sessions = {os.getsid(pid) for pid in instances}
     assert httpx.post(f"{stack.base_url}/checkout-sessions", json={}).status_code == 200
 
     assert_stops_cleanly(stack)
 
+    assert stack.process.pid not in sessions, (
+        "the Ctrl-C is the stack's: an instance importing would die of it"
+    )
     assert not port_open(stack.port)
     assert not port_open(stack.dynamodb_port)
-    for pid in java:
+    for pid in children:
         assert is_gone(pid)
     assert "devstack: stopped" in stack.log()
-
-
-def test_ctrl_c_reaches_the_stack_alone_and_it_stops_its_instances(tmp_path: Path) -> None:
-    stack = start_stack(tmp_path / "devstack.log")
-    found = wait_for(lambda: instances_of(stack))
-    assert found, "the stack pre-warms instances of its functions"
-    instances = instances_of(stack)
-
-    groups = {os.getpgid(pid) for pid in instances}
-    assert_stops_cleanly(stack)
-
-    assert stack.process.pid not in groups, "an instance still importing would die of the Ctrl-C"
-    for pid in instances:
-        assert is_gone(pid)
     assert "KeyboardInterrupt" not in stack.log()
 
 

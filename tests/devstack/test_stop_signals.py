@@ -1,21 +1,28 @@
-"""Ctrl-C stops the local stack whichever of its threads the kernel hands the signal to, and a
-second Ctrl-C stops it at once. Each case runs in a fresh interpreter: signal handlers belong to a
-process's main thread."""
+"""Ctrl-C stops the local stack whichever of its threads the kernel hands the signal to, and one
+more once it is stopping stops it at once. Each case runs in a fresh interpreter: signal handlers
+belong to a process's main thread."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
-import threading
 
-from devstack.stop_signals import EXIT_AT_ONCE, NOW_MESSAGE, StopSignals
+from devstack.stop_signals import EXIT_AT_ONCE, NOW_MESSAGE
 from tests.support import ROOT
+
+PRELUDE = """
+import os, signal, threading, time
+from devstack.stop_signals import StopSignals
+
+signals = StopSignals()
+signals.install()
+"""
 
 
 def run(script: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
+        [sys.executable, "-c", PRELUDE + textwrap.dedent(script)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -23,18 +30,16 @@ def run(script: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_ctrl_c_the_kernel_hands_to_another_thread_still_ends_the_wait() -> None:
+def test_a_ctrl_c_the_kernel_hands_to_another_thread_ends_the_wait_at_once() -> None:
     done = run(
         """
-        import os, signal, threading, time
-        from devstack.stop_signals import StopSignals
+        import devstack.stop_signals
+        devstack.stop_signals.WATCH_SECONDS = 60  # so only the signal can end the wait in time
 
-        signals = StopSignals()
-        signals.install()
         threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
-        # Blocked here, the signal can only go to the other thread.
+        # Blocked here, the signal can only go to the other threads.
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        os.kill(os.getpid(), signal.SIGINT)
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
         signals.wait(threading.Event())
         print("stopping on", signals.received)
         """
@@ -44,14 +49,9 @@ def test_a_ctrl_c_the_kernel_hands_to_another_thread_still_ends_the_wait() -> No
     assert done.stdout == "stopping on [2]\n"
 
 
-def test_a_second_ctrl_c_exits_at_once() -> None:
+def test_another_ctrl_c_while_draining_exits_at_once() -> None:
     done = run(
         """
-        import os, signal, threading, time
-        from devstack.stop_signals import StopSignals
-
-        signals = StopSignals()
-        signals.install()
         os.kill(os.getpid(), signal.SIGINT)
         signals.wait(threading.Event())
         print("draining", flush=True)
@@ -66,11 +66,18 @@ def test_a_second_ctrl_c_exits_at_once() -> None:
     assert done.stderr == NOW_MESSAGE.decode()
 
 
-def test_the_watchdog_ends_the_wait_without_a_signal() -> None:
-    stop_requested = threading.Event()
-    stop_requested.set()
-    signals = StopSignals()
+def test_the_watchdog_ends_the_wait_and_a_ctrl_c_then_exits_at_once() -> None:
+    done = run(
+        """
+        died = threading.Event()
+        threading.Timer(0.5, died.set).start()
+        signals.wait(died)
+        print("stopping on", signals.received, flush=True)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(10)
+        """
+    )
 
-    signals.wait(stop_requested)
-
-    assert signals.received == []
+    assert done.returncode == EXIT_AT_ONCE
+    assert done.stdout == "stopping on []\n"
+    assert done.stderr == NOW_MESSAGE.decode()
