@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 
 from devstack.dynamodb_local import free_port
+from devstack.stop_signals import interrupt
 from devstack.template import ROOT
 
 TABLE = "checkout-bench"
@@ -86,8 +87,8 @@ def running_stack(template: Path | None = None) -> Iterator[BenchStack]:
                 time.sleep(0.02)
             yield BenchStack(port, dynamodb_port, time.perf_counter() - started, log, process.pid)
         finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+            if interrupt(process) == -signal.SIGKILL:
+                raise RuntimeError(f"the stack did not stop in time; its threads' stacks are in {log}")
 
 
 def stored_session(stack: BenchStack) -> dict[str, Any]:

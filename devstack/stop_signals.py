@@ -1,5 +1,6 @@
 """Ctrl-C and SIGTERM for `make dev`: the first asks the stack to drain and stop, another one once
-it is stopping (whatever started the stop) stops it at once.
+it is stopping (whatever started the stop) stops it at once. And `interrupt`, for the programs that
+start a stack (the tests, the benches): Ctrl-C, as a terminal sends it.
 
 Python runs signal handlers in the main thread, between bytecodes; a main thread blocked on a lock
 runs one only if the kernel interrupts that very thread, and the kernel may hand a process's signal
@@ -14,12 +15,15 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import threading
+import time
 from types import FrameType
 
 WATCH_SECONDS = 0.2  # how often the wait looks at `stop_requested` (the stack's watchdog)
 NOW_MESSAGE = b"devstack: stopping now, without draining\n"
 EXIT_AT_ONCE = 130  # a shell's code for a process stopped by Ctrl-C
+STOP_WITHIN_SECONDS = 60
 
 
 class StopSignals:
@@ -53,3 +57,19 @@ class StopSignals:
             if readable:
                 self._wakeup.recv(64)  # the signal numbers: the handler runs before the next look
         self.stopping = True
+
+
+def interrupt(stack: subprocess.Popen[bytes]) -> int:
+    """Ctrl-C to the stack's process group (started with `start_new_session`), then its exit code.
+    One that does not stop in time is asked for its threads' stacks (`faulthandler`, into its
+    output) and killed: its code is then -9."""
+    if stack.poll() is None:
+        os.killpg(stack.pid, signal.SIGINT)
+        try:
+            stack.wait(timeout=STOP_WITHIN_SECONDS)
+        except subprocess.TimeoutExpired:
+            stack.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+            os.killpg(stack.pid, signal.SIGKILL)
+            stack.wait()
+    return stack.returncode

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Any, Protocol
 import pytest
 
 from devstack.dynamodb_local import free_port
+from devstack.stop_signals import interrupt
 from tests.builders import ORDER_EVENTS_SECRET
 from tests.support import ROOT
 
@@ -85,18 +85,7 @@ def start_stack(log_path: Path, **overrides: str) -> RunningStack:
 
 
 def stop_stack(stack: RunningStack) -> int:
-    """Ctrl-C, then the stack's exit code; one that does not stop in time is asked for its
-    threads' stacks (into its log) and killed."""
-    if stack.process.poll() is None:
-        os.killpg(stack.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-        try:
-            stack.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            stack.process.send_signal(signal.SIGUSR1)  # devstack's faulthandler
-            time.sleep(2)
-            os.killpg(stack.process.pid, signal.SIGKILL)
-            stack.process.wait()
-    return stack.process.returncode
+    return interrupt(stack.process)
 
 
 def assert_stops_cleanly(stack: RunningStack) -> None:

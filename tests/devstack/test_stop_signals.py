@@ -1,14 +1,20 @@
 """Ctrl-C stops the local stack whichever of its threads the kernel hands the signal to, and one
-more once it is stopping stops it at once. Each case runs in a fresh interpreter: signal handlers
-belong to a process's main thread."""
+more once it is stopping stops it at once; a stack that does not stop shows where it hangs. Each
+case runs in a fresh interpreter: signal handlers belong to a process's main thread."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
-from devstack.stop_signals import EXIT_AT_ONCE, NOW_MESSAGE
+import pytest
+
+import devstack.stop_signals
+from devstack.stop_signals import EXIT_AT_ONCE, NOW_MESSAGE, interrupt
+from tests.stack import wait_for
 from tests.support import ROOT
 
 PRELUDE = """
@@ -81,3 +87,30 @@ def test_the_watchdog_ends_the_wait_and_a_ctrl_c_then_exits_at_once() -> None:
     assert done.returncode == EXIT_AT_ONCE
     assert done.stdout == "stopping on []\n"
     assert done.stderr == NOW_MESSAGE.decode()
+
+
+def test_a_stack_that_ignores_ctrl_c_shows_where_it_hangs_and_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(devstack.stop_signals, "STOP_WITHIN_SECONDS", 1)
+    output = tmp_path / "hung.log"
+    hung = """
+        import faulthandler, signal, sys, time
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        print("ready", flush=True)
+        def stuck_in_its_stop():
+            time.sleep(60)
+        stuck_in_its_stop()
+        """
+    with output.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(hung)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    assert wait_for(lambda: "ready" in output.read_text())
+
+    assert interrupt(process) == -signal.SIGKILL
+    assert "in stuck_in_its_stop" in output.read_text()
