@@ -3,9 +3,7 @@ stops at once, without draining)."""
 
 from __future__ import annotations
 
-import faulthandler
 import logging
-import signal
 import sys
 import time
 
@@ -26,7 +24,6 @@ def main() -> int:
 
     signals = StopSignals()
     signals.install()
-    faulthandler.register(signal.SIGUSR1, all_threads=True)  # a stack that hangs shows where
     try:
         stack.start()
     except DevstackError as problem:

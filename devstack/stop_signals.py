@@ -11,6 +11,7 @@ records it: it must not take a lock that the code it interrupted may hold.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import select
 import signal
@@ -24,6 +25,7 @@ WATCH_SECONDS = 0.2  # how often the wait looks at `stop_requested` (the stack's
 NOW_MESSAGE = b"devstack: stopping now, without draining\n"
 EXIT_AT_ONCE = 130  # a shell's code for a process stopped by Ctrl-C
 STOP_WITHIN_SECONDS = 60
+DUMP_SIGNAL = signal.SIGUSR1  # asks a stack for every thread's stack (faulthandler), into its output
 
 
 class StopSignals:
@@ -41,6 +43,7 @@ class StopSignals:
         signal.set_wakeup_fd(self._wakeup_writer.fileno(), warn_on_full_buffer=False)
         signal.signal(signal.SIGINT, self._handle)
         signal.signal(signal.SIGTERM, self._handle)
+        faulthandler.register(DUMP_SIGNAL, all_threads=True)  # a stack that hangs shows where
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         if self.received or self.stopping:
@@ -61,14 +64,14 @@ class StopSignals:
 
 def interrupt(stack: subprocess.Popen[bytes]) -> int:
     """Ctrl-C to the stack's process group (started with `start_new_session`), then its exit code.
-    One that does not stop in time is asked for its threads' stacks (`faulthandler`, into its
-    output) and killed: its code is then -9."""
+    One that does not stop in time is asked for its threads' stacks (DUMP_SIGNAL) and killed: its
+    code is then -9."""
     if stack.poll() is None:
         os.killpg(stack.pid, signal.SIGINT)
         try:
             stack.wait(timeout=STOP_WITHIN_SECONDS)
         except subprocess.TimeoutExpired:
-            stack.send_signal(signal.SIGUSR1)
+            stack.send_signal(DUMP_SIGNAL)
             time.sleep(2)
             os.killpg(stack.pid, signal.SIGKILL)
             stack.wait()

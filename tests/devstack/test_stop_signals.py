@@ -95,9 +95,10 @@ def test_a_stack_that_ignores_ctrl_c_shows_where_it_hangs_and_is_killed(
     monkeypatch.setattr(devstack.stop_signals, "STOP_WITHIN_SECONDS", 1)
     output = tmp_path / "hung.log"
     hung = """
-        import faulthandler, signal, sys, time
+        import signal, time
+        from devstack.stop_signals import StopSignals
+        StopSignals().install()  # as the stack does; then its Ctrl-C goes unheard
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
         print("ready", flush=True)
         def stuck_in_its_stop():
             time.sleep(60)
@@ -108,6 +109,7 @@ def test_a_stack_that_ignores_ctrl_c_shows_where_it_hangs_and_is_killed(
             [sys.executable, "-c", textwrap.dedent(hung)],
             stdout=log,
             stderr=subprocess.STDOUT,
+            cwd=ROOT,
             start_new_session=True,
         )
     assert wait_for(lambda: "ready" in output.read_text())
