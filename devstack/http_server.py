@@ -122,9 +122,17 @@ class HttpServer:
     def in_flight(self) -> int:
         return len(self.server.server_state.tasks)
 
-    def stop(self) -> None:
-        """Stops accepting, lets every in-flight request finish, then returns."""
+    def request_stop(self) -> None:
+        """Stops accepting; in-flight requests go on to their end (uvicorn cancels what is left
+        after GRACEFUL_SHUTDOWN_SECONDS)."""
         self.server.should_exit = True
-        if self._serving is not None:
-            self._serving.result(timeout=GRACEFUL_SHUTDOWN_SECONDS + 5)
-        self.sock.close()
+
+    def wait_stopped(self, timeout: float) -> bool:
+        try:
+            if self._serving is not None:
+                self._serving.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            return False
+        finally:
+            self.sock.close()
+        return True

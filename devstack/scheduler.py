@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack.draining import join_threads
 from devstack.instances import Invocation
 from devstack.specs import FunctionSpec
 
@@ -51,10 +52,12 @@ class Scheduler:
         for thread in self.threads:
             thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
         self.stop_event.set()
-        for thread in self.threads:
-            thread.join(timeout=90)
+
+    def wait_stopped(self, timeout: float) -> bool:
+        """A job running goes on to its end (or its instance is stopped under it)."""
+        return join_threads(self.threads, timeout)
 
     def _run(self, spec: FunctionSpec, every: float) -> None:
         """Fires on a fixed rate (no drift); a run longer than the rate delays the next one."""

@@ -2,7 +2,8 @@
 the gateway, the stream event-source mappings and the scheduler.
 
 Stopping drains: the gateway stops accepting and lets in-flight requests finish, the mappings and
-the scheduler finish their current invocation, the instances stop, and DynamoDB Local goes last.
+the scheduler finish their current invocation (all at once, within one deadline), the instances
+stop, and DynamoDB Local goes last.
 A watchdog notices DynamoDB Local dying underneath the stack and stops everything with a clear
 message (docs/decisions.md: a restart would hide lost data from an in-memory run).
 """
@@ -18,14 +19,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
 
+from devstack.draining import Draining
 from devstack.dynamodb_local import DevstackError, DynamoDBLocal, port_open
 from devstack.gateway import Gateway
-from devstack.http_server import HttpServer, listening_socket
+from devstack.http_server import GRACEFUL_SHUTDOWN_SECONDS, HttpServer, listening_socket
 from devstack.lambda_service import LambdaService
 from devstack.routes import RouteTable
 from devstack.scheduler import Scheduler
@@ -36,10 +38,17 @@ from devstack.tables import create_tables
 from devstack.template import ROOT, TEMPLATE_PATH, functions, load_template, local_table_names
 
 logger = logging.getLogger("devstack")
+T = TypeVar("T")
 
 STATE_DIR = ROOT / ".devstack"
 WATCH_SECONDS = 0.5
 SLOW_STOP_SECONDS = 2.0
+# How long the gateway, the stream mappings and the scheduler have, together, to finish what they
+# started once the stack stops: the gateway's graceful shutdown and then some. A scheduled job or a
+# stream batch still running then is stopped with its instance (its writes are conditional, and a
+# batch not checkpointed is delivered again on the next start).
+DRAIN_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + 5
+AFTER_INSTANCES_SECONDS = 5.0
 # The stack's own calls (tables, stream reads, the admin key). botocore's defaults (60 s timeouts,
 # several attempts) would let a stalled emulator hold a poller thread, and so the stop, for minutes.
 EMULATOR_CALLS = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
@@ -59,6 +68,7 @@ class StackConfig:
     template_path: Path = TEMPLATE_PATH
     max_instances: int = DEFAULT_MAX_INSTANCES  # per function
     client_timeout: float = 10.0  # for a request's head and its body
+    drain_seconds: float = DRAIN_SECONDS  # for what the stack's parts started before it stopped
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -75,6 +85,7 @@ class StackConfig:
             template_path=Path(os.environ.get("DEVSTACK_TEMPLATE") or TEMPLATE_PATH).resolve(),
             max_instances=int(os.environ.get("DEVSTACK_MAX_INSTANCES") or DEFAULT_MAX_INSTANCES),
             client_timeout=float(os.environ.get("DEVSTACK_CLIENT_TIMEOUT") or 10),
+            drain_seconds=float(os.environ.get("DEVSTACK_DRAIN_SECONDS") or DRAIN_SECONDS),
         )
 
     @property
@@ -189,24 +200,47 @@ class LocalStack:
         return 0 if self.server is None else self.server.in_flight
 
     def stop(self) -> None:
-        """Each part stops even if an earlier one failed to: nothing is left running."""
+        """The parts that take work are all told to stop at once, then drain against one deadline;
+        whatever still runs then is stopped with the instances. Each part stops even if an earlier
+        one failed to: nothing is left running."""
         self._stopping = True
         self.stop_requested.set()
-        steps: list[tuple[str, Callable[[], None]]] = []
+        draining: list[tuple[str, Draining]] = []
         if self.server is not None:
-            steps.append(("the gateway", self.server.stop))
-        steps += [(f"stream {mapping.function}", mapping.stop) for mapping in self.mappings]
+            draining.append(("the gateway", self.server))
+        draining += [(f"stream {mapping.function}", mapping) for mapping in self.mappings]
         if self.scheduler is not None:
-            steps.append(("the scheduler", self.scheduler.stop))
+            draining.append(("the scheduler", self.scheduler))
+        for name, part in draining:
+            _step(f"telling {name} to stop", part.request_stop)
+        deadline = time.monotonic() + self.config.drain_seconds
+        late: list[tuple[str, Draining]] = []
+        for name, part in draining:
+            left = max(0.0, deadline - time.monotonic())
+            if not _step(f"draining {name}", functools.partial(part.wait_stopped, left)):
+                late.append((name, part))
+        if late:
+            logger.warning(
+                "%s still busy after %.0f s: stopping its invocations with the instances",
+                ", ".join(name for name, _ in late),
+                self.config.drain_seconds,
+            )
         if self.service is not None:
-            steps.append(("the instances", self.service.stop))
-        steps.append(("DynamoDB Local", self.dynamodb_local.stop))
-        for name, step in steps:
-            started = time.monotonic()
-            try:
-                step()
-            except Exception:
-                logger.exception("stopping %s failed", name)
-            took = time.monotonic() - started
-            if took > SLOW_STOP_SECONDS:  # a stop that hangs says where
-                logger.warning("stopping %s took %.1f s", name, took)
+            _step("stopping the instances", self.service.stop)
+        for name, part in late:  # their invocations have ended with the instances
+            _step(f"draining {name}", functools.partial(part.wait_stopped, AFTER_INSTANCES_SECONDS))
+        _step("stopping DynamoDB Local", self.dynamodb_local.stop)
+
+
+def _step(name: str, action: Callable[[], T]) -> T | None:
+    """Runs one step of the stop; a failure is logged and the stop goes on; a slow step says so."""
+    started = time.monotonic()
+    try:
+        return action()
+    except Exception:
+        logger.exception("%s failed", name)
+        return None
+    finally:
+        took = time.monotonic() - started
+        if took > SLOW_STOP_SECONDS:  # a stop that hangs says where
+            logger.warning("%s took %.1f s", name, took)

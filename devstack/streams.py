@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from devstack.batches import BatchDelivery, FailureDestination, SourceSettings, Stopped
 from devstack.checkpoints import CheckpointStore
+from devstack.draining import join_threads
 from devstack.instances import Invocation
 from devstack.shards import LagStats, ShardConsumer
 from devstack.specs import FunctionSpec
@@ -74,15 +75,22 @@ class EventSourceMapping:
         if self.settings.enabled:
             self._thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
         self.stop_event.set()
-        for thread in [self._thread, *self._threads]:
-            if thread.is_alive():
-                thread.join(timeout=60)
+
+    def wait_stopped(self, timeout: float) -> bool:
+        """A batch being delivered goes on to its end; a shard's checkpoint moves only past it."""
+        deadline = time.monotonic() + timeout
+        # The discovery thread first: once it has ended, no shard reader can start.
+        if not join_threads([self._thread], timeout):
+            return False
+        if not join_threads(list(self._threads), deadline - time.monotonic()):
+            return False
         logger.info(
             "stream %s: delivered %d records in %d batches this run (%d set aside)",
             self.function, self.stats.delivered, self.stats.batches, self.destination.count,
         )  # fmt: skip
+        return True
 
     def _run(self) -> None:
         next_report = self.clock() + LAG_REPORT_SECONDS

@@ -22,6 +22,7 @@ from tests.support import ROOT
 
 TABLE_NAME = "checkout-integration"
 TEST_TEMPLATE = ROOT / "tests" / "devstack" / "template.yaml"  # functions that misbehave on purpose
+SLOW_JOB_TEMPLATE = ROOT / "tests" / "devstack" / "slow_job_template.yaml"  # a job outlasting a stop
 CLIENT_TIMEOUT = 4.0  # DEVSTACK_CLIENT_TIMEOUT of the tests/devstack stacks
 
 

@@ -4,6 +4,8 @@ stream checkpoints survive a restart."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import signal
@@ -14,7 +16,10 @@ from pathlib import Path
 import httpx
 
 from devstack.dynamodb_local import port_open
+from tests.devstack.lambdas.app import SLOW_JOB_SECONDS
 from tests.stack import (
+    SLOW_JOB_TEMPLATE,
+    TABLE_NAME,
     TEST_TEMPLATE,
     RunningStack,
     assert_stops_cleanly,
@@ -119,6 +124,25 @@ def test_ctrl_c_drains_an_in_flight_request_then_stops(tmp_path: Path) -> None:
     assert "devstack: stopped" in stack.log()
 
 
+def test_a_job_still_running_at_the_drain_deadline_is_stopped_with_its_instance(tmp_path: Path) -> None:
+    stack = start_stack(
+        tmp_path / "devstack.log",
+        DEVSTACK_TEMPLATE=str(SLOW_JOB_TEMPLATE),
+        SCHEDULE_SECONDS="0.5",
+        DEVSTACK_DRAIN_SECONDS="1",
+    )
+    assert wait_for(lambda: "slow job: started" in stack.log()), stack.log()[-3000:]
+
+    started = time.monotonic()
+    assert_stops_cleanly(stack)
+    took = time.monotonic() - started
+
+    assert took < SLOW_JOB_SECONDS / 2, f"the stop waited {took:.1f} s, as if for the job to end"
+    assert "the scheduler still busy after 1 s: stopping its invocations with the instances" in stack.log()
+    assert "slow job: finished" not in stack.log()
+    assert "devstack: stopped" in stack.log()
+
+
 def test_a_dead_dynamodb_local_stops_the_stack_with_a_clear_message(tmp_path: Path) -> None:
     stack = start_stack(tmp_path / "devstack.log", DEVSTACK_TEMPLATE=str(TEST_TEMPLATE))
     children = children_of(stack.process.pid)
@@ -134,13 +158,17 @@ def test_a_dead_dynamodb_local_stops_the_stack_with_a_clear_message(tmp_path: Pa
 
 
 def test_a_restart_resumes_the_stream_from_its_checkpoint_without_replaying(tmp_path: Path) -> None:
+    state = tmp_path / "state"
     folders = {"DEVSTACK_IN_MEMORY": "", "DEVSTACK_DATA_DIR": str(tmp_path / "data")}
-    folders["DEVSTACK_STATE_DIR"] = str(tmp_path / "state")
+    folders["DEVSTACK_STATE_DIR"] = str(state)
     delivered = []
     for run in ("first", "second"):
         stack = start_stack(tmp_path / f"{run}.log", **folders)
         try:
             paid_session(stack.base_url, dynamodb_client(stack))
+            # A stop leaves unread what the stream has not read yet (the next start reads it), so
+            # each run stops once its flow's last record, the session's completion, is handled.
+            assert wait_for(functools.partial(caught_up, state, last_sequence_number(stack)))
         finally:
             assert_stops_cleanly(stack)
         found = re.search(r"stream SyncSessionsFunction: delivered (\d+) records", stack.log())
@@ -151,3 +179,40 @@ def test_a_restart_resumes_the_stream_from_its_checkpoint_without_replaying(tmp_
     assert delivered[0] > 0
     assert delivered[1] == delivered[0], "the second run delivered its own flow only, no replay"
     assert list((tmp_path / "state" / "checkpoints").iterdir())
+
+
+def last_sequence_number(stack: RunningStack) -> int:
+    """The last record on the table's stream (DynamoDB Local's table has one shard)."""
+    import boto3
+
+    streams = boto3.client(
+        "dynamodbstreams", endpoint_url=f"http://127.0.0.1:{stack.dynamodb_port}", region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local",
+    )  # fmt: skip
+    table = dynamodb_client(stack).describe_table(TableName=TABLE_NAME)["Table"]
+    (shard,) = streams.describe_stream(StreamArn=table["LatestStreamArn"])["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=table["LatestStreamArn"], ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    last = 0
+    while iterator:
+        records = streams.get_records(ShardIterator=iterator)
+        if not records["Records"]:
+            return last
+        last = int(records["Records"][-1]["dynamodb"]["SequenceNumber"])
+        iterator = records.get("NextShardIterator")
+    return last
+
+
+def caught_up(state: Path, sequence_number: int) -> bool:
+    """The session sync has handled the stream up to `sequence_number`."""
+    return checkpointed(state, "SyncSessionsFunction") >= sequence_number
+
+
+def checkpointed(state: Path, function: str) -> int:
+    """The last sequence number `function`'s stream mapping has handled, by its checkpoint file."""
+    files = list((state / "checkpoints").glob(f"{function}@*.json"))
+    if not files:
+        return -1
+    (path,) = files
+    return max(int(shard["sequence"] or 0) for shard in json.loads(path.read_text()).values())

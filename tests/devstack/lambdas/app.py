@@ -71,3 +71,13 @@ def record_stream(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def scheduled(event: dict[str, Any], context: Any) -> None:
     """Says which function the schedule invoked, with which event."""
     print(json.dumps({"scheduled": context.function_name, "detail-type": event["detail-type"]}), flush=True)
+
+
+SLOW_JOB_SECONDS = 45.0
+
+
+def slow_job(event: dict[str, Any], context: Any) -> None:
+    """A scheduled job that outlasts any stop's drain deadline; says when it starts and ends."""
+    print("slow job: started", flush=True)
+    time.sleep(SLOW_JOB_SECONDS)
+    print("slow job: finished", flush=True)
