@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from checkout.composition import order_service
 from checkout.config import Settings
+from checkout.domain.access import Permission
 from checkout.observability import count
+from checkout.requests.order_link import named_session
 from checkout.requests.orders import CreateOrderRequest
 from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
@@ -16,10 +18,16 @@ from checkout.web.request import ApiRequest
 check_settings(Settings.deposit_contract)
 
 
+def standalone_needs_write(request: ApiRequest) -> Permission | None:
+    """A body that names no session is a standalone order: `write`, checked before the endpoint
+    runs or a kept answer is replayed (the order service checks it again on the parsed request)."""
+    return None if named_session(request.json_object()) is not None else Permission.WRITE
+
+
 def create_order(request: ApiRequest) -> Ok:
     order = order_service().create(request.parsed(CreateOrderRequest), request.caller)
     count("OrderCreated")
     return Ok("Order created", order_view(order))
 
 
-handler = http_handler(create_order)
+handler = http_handler(create_order, needs_when=standalone_needs_write)

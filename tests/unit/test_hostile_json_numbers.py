@@ -148,3 +148,9 @@ def test_every_number_the_store_can_hold_reads_back(text: str) -> None:
     number = number_from_text(text)
     assert Decimal(number) == Decimal(text)
     assert isinstance(number, int) == (Decimal(text) == Decimal(text).to_integral_value())
+
+
+def test_canonical_text_writes_an_integer_too_long_for_python_text_by_its_exponent() -> None:
+    # Python will not write an int of over 4,300 digits as text; such a value is still JSON.
+    assert canonical({"n": Decimal("1E+5000")}) == '{"n":1E+5000}'
+    assert canonical({"n": Decimal("1" + "0" * 5000)}) == canonical({"n": Decimal("1E+5000")})

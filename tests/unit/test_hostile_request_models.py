@@ -192,3 +192,10 @@ def test_error_details_is_a_string_or_a_storable_object() -> None:
         "%s", SESSION
     )
     assert refused(lambda: parse_model(OrderEventRequest, body_of(body), SETTINGS)).param == "errorDetails.x"
+
+
+def test_an_order_amount_of_thousands_of_digits_is_refused_in_the_services_own_words() -> None:
+    error = refused(lambda: order(srcAmount="9" * 5000))
+    assert isinstance(error, InvalidParameter)
+    assert error.param == "srcAmount"
+    assert error.message == "srcAmount must be a decimal integer string greater than 0 and less than 2^256"

@@ -4,6 +4,7 @@ is kept."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 from checkout import composition
 from checkout.domain.access import Permission
 from checkout.domain.errors import StorageUnavailable
-from tests.builders import http_event, linked_order_body
+from tests.builders import http_event, linked_order_body, order_body
 from tests.fakes import InMemoryIdempotencyStore, InMemoryRepository
 from tests.support import ApiResponse
 from tests.unit.conftest import Call, Shop
@@ -237,3 +238,79 @@ def test_an_anonymous_buyers_key_is_scoped_by_the_session_it_names(call: Call, s
     second = link(two.id)
     assert second.status == 200  # not "reused with another body": another session is another scope
     assert second.data["checkoutSessionId"] == two.id
+
+
+# --- bodies compared as the endpoint reads them --------------------------------------------------
+def linked_order_text(session_id: str, price: str) -> str:
+    """A linked order's body whose free-form metadata holds `price` written exactly as given."""
+    return json.dumps({**linked_order_body(session_id), "metadata": {"price": "PRICE"}}).replace(
+        '"PRICE"', price
+    )
+
+
+def link_raw(call: Call, key: str, text: str, **headers: str) -> ApiResponse:
+    event = http_event("create_order", raw_body=text, headers={"idempotency-key": key, **headers})
+    return call("create_order", event)
+
+
+def test_a_number_that_differs_in_its_last_digit_is_another_body(call: Call, shop: Shop) -> None:
+    session = shop.session()
+    assert link_raw(call, "k-num", linked_order_text(session.id, "0.1")).status == 200
+
+    retry = link_raw(call, "k-num", linked_order_text(session.id, "0.10000000000000000001"))
+
+    assert retry.status == 400
+    assert retry.error["code"] == "idempotency_key_reused"
+
+
+def test_a_number_spelled_another_way_is_the_same_body(call: Call, shop: Shop) -> None:
+    session = shop.session()
+    first = link_raw(call, "k-spelling", linked_order_text(session.id, "1.50"))
+
+    retry = link_raw(call, "k-spelling", linked_order_text(session.id, "15E-1"))
+
+    assert retry.status == 200
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.data == first.data
+
+
+def test_a_retry_whose_body_is_not_json_is_not_replayed(call: Call, store: InMemoryRepository) -> None:
+    assert create(call, "k-dup", raw='{"client_reference_id": "a"}').status == 200
+
+    retry = create(call, "k-dup", raw='{"client_reference_id": "b", "client_reference_id": "a"}')
+
+    assert retry.status == 400
+    assert "idempotent-replayed" not in retry.headers
+    assert len(store.sessions) == 1
+
+
+@pytest.mark.parametrize("levels", [600, 1200])
+def test_a_deeply_nested_body_with_a_key_is_a_400_not_a_500(
+    call: Call, store: InMemoryRepository, levels: int
+) -> None:
+    response = create(call, "k-deep", raw='{"metadata":' + "[" * levels + "]" * levels + "}")
+
+    assert response.status == 400
+    assert response.error["type"] == "invalid_request_error"
+    assert not store.sessions
+
+
+@pytest.mark.usefixtures("required")
+def test_a_kept_standalone_order_is_not_replayed_to_a_key_without_write(
+    call: Call, store: InMemoryRepository
+) -> None:
+    writer = composition.key_service().create("acct_a", "w", Permission.WRITE).secret
+    reader = composition.key_service().create("acct_a", "r", Permission.READ).secret
+
+    def standalone(key: str) -> ApiResponse:
+        event = http_event("create_order", body=order_body(), headers={"idempotency-key": "k-perm"})
+        event["headers"]["authorization"] = f"Bearer {key}"
+        return call("create_order", event)
+
+    assert standalone(writer).status == 200
+    refused = standalone(reader)
+
+    assert refused.status == 403
+    assert refused.error["type"] == "permission_error"
+    assert "idempotent-replayed" not in refused.headers
+    assert len(store.orders) == 1

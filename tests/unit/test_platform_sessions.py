@@ -193,6 +193,31 @@ def test_the_window_is_named_from_and_to_on_the_wire_only(
     assert response.body["error"]["param"] == name
 
 
+def test_a_query_parameter_without_a_name_is_a_400_naming_no_other(call: Call, keys: dict[str, str]) -> None:
+    event = load_event("platform_list_checkout_sessions")
+    event["headers"]["authorization"] = keys["read"]
+    event["rawQueryString"] = "=x"
+
+    response = call("platform_list_checkout_sessions", event)
+
+    assert_platform_error(response, 400, "invalid_request_error", "parameter_unknown")
+    assert response.body["error"]["param"] == ""
+
+
+def test_an_amount_of_thousands_of_digits_is_refused_in_the_services_own_words(
+    call: Call, keys: dict[str, str]
+) -> None:
+    body = {**PAYMENT, "amount": "9" * 5000}
+
+    response = platform(call, "platform_create_checkout_session", key=keys["write"], body=body)
+
+    assert response.status == 400
+    assert response.body["error"]["param"] == "amount"
+    assert response.body["error"]["message"] == (
+        "amount must be a decimal integer string greater than 0 and less than 2^256"
+    )
+
+
 def test_a_query_parameter_given_twice_is_a_400_naming_it(call: Call, keys: dict[str, str]) -> None:
     event = load_event("platform_list_checkout_sessions")
     event["headers"]["authorization"] = keys["read"]

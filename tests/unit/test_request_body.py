@@ -90,3 +90,13 @@ def test_invalid_utf8_is_malformed_json(call: Call) -> None:
 def test_deeply_nested_json_is_rejected_cleanly(call: Call) -> None:
     response = post(call, '{"metadata":' + "[" * 5000 + "]" * 5000 + "}")
     assert response.status == 400
+
+
+def test_an_integer_longer_than_python_reads_is_refused_by_its_field_not_as_bad_json(call: Call) -> None:
+    response = post(call, '{"expires_in": ' + "9" * 5000 + "}")
+    assert response.status == 400
+    assert response.error == {
+        "type": "invalid_request_error",
+        "code": "parameter_invalid",
+        "param": "expires_in",
+    }

@@ -12,6 +12,10 @@ from decimal import Context, Decimal
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
+# An integral value is written in plain digits up to here; past it, as `1E+5000` (Python refuses
+# to write an int of over 4,300 digits as text).
+_PLAIN_INTEGER_DIGITS = 4000
+
 
 class _HasDecimal(Exception):
     """The fast path met a Decimal: fall back to the exact writer."""
@@ -53,7 +57,7 @@ def _canonical_number(number: int | float | Decimal) -> str:
     exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
     if not exact.is_finite():
         raise ValueError(f"{number} is not a JSON number")
-    if exact == exact.to_integral_value():
+    if exact.adjusted() < _PLAIN_INTEGER_DIGITS and exact == exact.to_integral_value():
         return str(int(exact))
     digits = len(exact.as_tuple().digits)
     return str(exact.normalize(Context(prec=digits)))  # enough precision never to round

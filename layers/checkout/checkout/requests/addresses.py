@@ -13,6 +13,14 @@ from checkout.requests.parsing import problem
 
 DECIMAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 MAX_AMOUNT = 2**256
+# 2^256 has 78 digits: a longer amount is refused by its length, before `int()` reads it (which
+# refuses over 4,300 digits with a message of its own).
+_AMOUNT = re.compile(r"0|[1-9][0-9]{0,77}", re.ASCII)
+
+
+def is_amount_below_2_256(value: str, positive: bool = False) -> bool:
+    """A decimal integer string below 2^256 (and above 0 if `positive`)."""
+    return bool(_AMOUNT.fullmatch(value)) and (0 if positive else -1) < int(value) < MAX_AMOUNT
 
 
 def _evm_address(value: str) -> str:
@@ -39,7 +47,7 @@ EvmAddress = Annotated[
 
 
 def _token_amount(value: str) -> str:
-    if not DECIMAL_INTEGER.fullmatch(value) or not int(value) < MAX_AMOUNT:
+    if not is_amount_below_2_256(value):
         raise problem("must be a decimal integer string less than 2^256")
     return value
 
@@ -59,7 +67,7 @@ TokenAmount = Annotated[
 
 
 def _positive_token_amount(value: str) -> str:
-    if not DECIMAL_INTEGER.fullmatch(value) or not 0 < int(value) < MAX_AMOUNT:
+    if not is_amount_below_2_256(value, positive=True):
         raise problem("must be a decimal integer string greater than 0 and less than 2^256")
     return value
 

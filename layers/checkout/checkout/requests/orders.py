@@ -24,7 +24,12 @@ from pydantic.alias_generators import to_camel
 from checkout.domain.countries import ISO_3166_ALPHA_2
 from checkout.domain.ids import is_uuid4
 from checkout.domain.onramp import COINBASE_NETWORKS
-from checkout.requests.addresses import DECIMAL_INTEGER, MAX_AMOUNT, EvmAddress, PositiveTokenAmount
+from checkout.requests.addresses import (
+    DECIMAL_INTEGER,
+    EvmAddress,
+    PositiveTokenAmount,
+    is_amount_below_2_256,
+)
 from checkout.requests.fields import (
     FREE_FORM_OBJECT,
     UUID4_PATTERN,
@@ -33,10 +38,9 @@ from checkout.requests.fields import (
     JsonObject,
     Uuid,
 )
+from checkout.requests.order_link import CALLBACK_SESSION_KEY
 from checkout.requests.parsing import problem, problem_at
 from checkout.requests.sessions import REDIRECT_URL_SCHEMA, redirect_url
-
-CALLBACK_SESSION_KEY = "checkoutSessionId"  # how the SDK's checkout component links its orders
 
 SUPPORTED_ONRAMP_VENDORS = frozenset({"coinbase"})
 _PAYMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
@@ -185,7 +189,7 @@ class CreateOrderRequest(BaseModel):
     @field_validator("src_amount")
     @classmethod
     def _amount(cls, value: str) -> str:
-        if not DECIMAL_INTEGER.fullmatch(value) or not 0 < int(value) < MAX_AMOUNT:
+        if not is_amount_below_2_256(value, positive=True):
             raise problem("must be a decimal integer string greater than 0 and less than 2^256")
         return value
 

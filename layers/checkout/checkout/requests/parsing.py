@@ -77,7 +77,9 @@ def settings_from(info: ValidationInfo) -> Settings:
 
 def _param(error: ErrorDetails) -> str:
     named = error.get("ctx", {}).get("param")
-    return str(named) if named else ".".join(str(part) for part in error["loc"]) or "body"
+    if named:
+        return str(named)
+    return ".".join(str(part) for part in error["loc"]) if error["loc"] else "body"
 
 
 def _domain_error(error: ErrorDetails) -> CheckoutError:

@@ -87,10 +87,16 @@ def _json(body: Any) -> str:
 
 
 def http_handler(
-    endpoint: Endpoint, needs: Permission | None = None, api_keys: bool = True, surface: Surface = PUBLIC
+    endpoint: Endpoint,
+    needs: Permission | None = None,
+    api_keys: bool = True,
+    surface: Surface = PUBLIC,
+    needs_when: Callable[[ApiRequest], Permission | None] | None = None,
 ) -> LambdaHandler:
     """`needs`: the permission every call of this endpoint needs (a merchant's call); None for a
     buyer-facing endpoint, where a key is optional and, when sent, scopes what the caller sees.
+    `needs_when`: for a buyer-facing endpoint, the permission this call needs all the same (a
+    standalone order is the merchant's own), checked here too, before a kept answer is replayed.
     `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header.
     `surface`: which API this endpoint belongs to, and so the shape of its answers."""
 
@@ -124,6 +130,8 @@ def http_handler(
                 caller=caller,
                 base_url=_base_url(event),
             )
+            if needs_when is not None and (required := needs_when(api_request)) is not None:
+                caller.acting_merchant(required)
             result = run_once(api_request, lambda: _answer(endpoint, api_request, surface), request.context)
         except Exception as exc:
             result = _error_result(exc, surface)

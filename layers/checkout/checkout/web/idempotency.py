@@ -10,7 +10,6 @@ a retry runs afresh.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from checkout.config import get_settings
 from checkout.domain.errors import StorageUnavailable
+from checkout.domain.json_text import canonical
+from checkout.requests.order_link import named_session
 from checkout.web.errors import IdempotencyKeyInProgress, IdempotencyKeyReused, InvalidIdempotencyKey
-from checkout.web.request import ApiRequest
+from checkout.web.request import ApiRequest, parse_json
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -129,24 +130,21 @@ def _scope(request: ApiRequest) -> str:
 
 def _named_session(body: bytes) -> str | None:
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = parse_json(body)
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict):
-        return None
-    named = data.get("checkoutSessionId")
-    callback = data.get("callbackMetadata")
-    if named is None and isinstance(callback, dict):
-        named = callback.get("checkoutSessionId")
+    named = named_session(data) if isinstance(data, dict) else None
     return named.lower() if isinstance(named, str) else None
 
 
-def _canonical(body: bytes) -> Any:
-    """The body as compared between a request and its retry: parsed JSON (powertools hashes it with
-    sorted keys, so key order and spacing do not matter), or the raw text when it is not JSON."""
+def _canonical(body: bytes) -> str:
+    """The body as compared between a request and its retry: its canonical JSON text (key order,
+    spacing and a number's spelling do not matter; its value, to the last digit, does), read as the
+    endpoint reads it, or the raw text when that reading fails. Text, not the parsed value: powertools
+    copies the payload, which a deeply nested value would not survive."""
     if not body.strip():
-        return {}
+        return canonical({})
     try:
-        return json.loads(body)
-    except ValueError:
+        return canonical(parse_json(body))
+    except (ValueError, RecursionError):
         return body.decode(errors="replace")

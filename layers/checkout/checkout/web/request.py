@@ -50,14 +50,7 @@ class ApiRequest:
         if media_type != "application/json" and not media_type.endswith("+json"):
             raise UnsupportedMediaType("Content-Type must be application/json")
         try:
-            # Decimal, not float: a free-form number is kept exactly as sent (`12.5`, 38 digits),
-            # and `1e400` stays a finite value that the field's rule can refuse by name.
-            data = json.loads(
-                self.body,
-                object_pairs_hook=_no_duplicate_keys,
-                parse_constant=_no_constants,
-                parse_float=Decimal,
-            )
+            data = parse_json(self.body)
         except (ValueError, RecursionError):
             raise MalformedJson("Request body is not valid JSON") from None
         if not isinstance(data, dict):
@@ -105,6 +98,27 @@ def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
                 pending.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):
             pending += [(f"{path}.{index}", item) for index, item in enumerate(value)]
+
+
+def parse_json(text: bytes | str) -> Any:
+    """JSON as the API reads it: a duplicate key or `NaN` is not JSON (ValueError). Decimal, not
+    float: a free-form number is kept exactly as sent (`12.5`, 38 digits), and `1e400` stays a
+    finite value that the field's rule can refuse by name; so does an integer longer than Python
+    reads by default (4,300 digits), which is valid JSON."""
+    return json.loads(
+        text,
+        object_pairs_hook=_no_duplicate_keys,
+        parse_constant=_no_constants,
+        parse_float=Decimal,
+        parse_int=_integer,
+    )
+
+
+def _integer(text: str) -> int | Decimal:
+    try:
+        return int(text)
+    except ValueError:  # over `sys.get_int_max_str_digits()`
+        return Decimal(text)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
