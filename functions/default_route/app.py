@@ -14,7 +14,7 @@ from checkout.web.surfaces import PLATFORM, PUBLIC
 
 # Init phase: the template's route table, or a loud stop in the log.
 ROUTES = check_route_table()
-PLATFORM_PREFIX = "/api/v1/"
+PLATFORM_ROOT = "/api/v1"
 
 
 def default_route(request: ApiRequest) -> Ok:
@@ -26,5 +26,6 @@ _platform = http_handler(default_route, api_keys=False, surface=PLATFORM)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    on_platform = str(event.get("rawPath", "")).startswith(PLATFORM_PREFIX)
+    path = str(event.get("rawPath", ""))
+    on_platform = path == PLATFORM_ROOT or path.startswith(f"{PLATFORM_ROOT}/")
     return (_platform if on_platform else _public)(event, context)

@@ -92,6 +92,25 @@ def test_an_unknown_path_is_a_404(handler: Handler, method: str, path: str) -> N
     assert "allow" not in result["headers"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/", "/api/v1/nothing-here"])
+def test_an_unknown_path_on_the_platform_is_a_404_in_its_shape(handler: Handler, path: str) -> None:
+    result = call(handler, "GET", path)
+
+    assert result["statusCode"] == 404
+    body = json.loads(result["body"])
+    assert body == {
+        "error": {"type": "not_found_error", "code": "route_not_found", "message": body["error"]["message"]}
+    }
+
+
+@pytest.mark.parametrize("path", ["/api/v10", "/api/v1x/checkout-sessions"])
+def test_a_path_that_only_starts_like_the_platform_is_public(handler: Handler, path: str) -> None:
+    body = json.loads(call(handler, "GET", path)["body"])
+
+    assert body["success"] is False
+    assert body["error"]["code"] == "route_not_found"
+
+
 @pytest.mark.parametrize("routes", [None, "", "GET orders", "POST /orders,FETCH /orders"])
 def test_a_missing_or_malformed_route_table_stops_the_function_at_start(
     routes: str | None, monkeypatch: pytest.MonkeyPatch
