@@ -87,6 +87,23 @@ def test_invalid_utf8_is_malformed_json(call: Call) -> None:
     assert post(call, b'{"client_reference_id": "\xff"}').error["code"] == "invalid_json"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_json_in_another_unicode_encoding_is_malformed_json(
+    call: Call, store: InMemoryRepository, encoding: str
+) -> None:
+    response = post(call, '{"client_reference_id": "a"}'.encode(encoding))
+
+    assert response.error["code"] == "invalid_json"
+    assert nothing_stored(store)
+
+
+def test_a_utf8_byte_order_mark_is_ignored(call: Call) -> None:
+    response = post(call, b'\xef\xbb\xbf{"client_reference_id": "a"}')
+
+    assert response.status == 200
+    assert response.data["client_reference_id"] == "a"
+
+
 def test_deeply_nested_json_is_rejected_cleanly(call: Call) -> None:
     response = post(call, '{"metadata":' + "[" * 5000 + "]" * 5000 + "}")
     assert response.status == 400

@@ -101,12 +101,13 @@ def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
 
 
 def parse_json(text: bytes | str) -> Any:
-    """JSON as the API reads it: a duplicate key or `NaN` is not JSON (ValueError). Decimal, not
-    float: a free-form number is kept exactly as sent (`12.5`, 38 digits), and `1e400` stays a
-    finite value that the field's rule can refuse by name; so does an integer longer than Python
-    reads by default (4,300 digits), which is valid JSON."""
+    """JSON as the API reads it: UTF-8 (RFC 8259; a leading BOM is ignored), and a duplicate key or
+    `NaN` is not JSON (ValueError). Decimal, not float: a free-form number is kept exactly as sent
+    (`12.5`, 38 digits), and `1e400` stays a finite value that the field's rule can refuse by name;
+    so does an integer longer than Python reads by default (4,300 digits), which is valid JSON."""
     return json.loads(
-        text,
+        # Decoded here: given bytes, `json.loads` would guess UTF-16 or UTF-32 from their shape.
+        text.decode("utf-8-sig") if isinstance(text, bytes) else text,
         object_pairs_hook=_no_duplicate_keys,
         parse_constant=_no_constants,
         parse_float=Decimal,
