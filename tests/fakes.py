@@ -176,7 +176,9 @@ class InMemoryRepository(InMemoryWebhooks):
             ):
                 return LostRace(session)
             order = self.orders.get(target.order_id) if target.order_id else None
-            if target.order_id is not None and (order is None or order.status not in AWAITING_DEPOSIT):
+            if target.order_id is not None and (
+                order is None or order.status not in AWAITING_DEPOSIT or order.received_deposit_at is not None
+            ):
                 return PaymentReceived()
             cause = ExpiryCause.CLOCK if reason is ExpiryReason.CLOCK else ExpiryCause.MERCHANT
             self.sessions[session.id] = session.model_copy(

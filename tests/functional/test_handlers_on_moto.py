@@ -153,6 +153,51 @@ def test_the_scheduled_job_expires_a_due_session(call: Call, dynamodb: Any) -> N
     assert session_item(dynamodb, session["id"])["status"] == {"S": "expired"}
 
 
+def a_paid_but_still_scanning_session(call: Call, dynamodb: Any) -> tuple[str, str]:
+    """A session past its deadline whose order had a deposit reported while it still scans: the
+    watcher reports the deposit before it moves the order on."""
+    session = new_session(call)
+    order = call("create_order", http_event("create_order", body=linked_order_body(session["id"]))).data
+    tx = {"kind": "deposit", "chainId": 8453, "txHash": "0x" + "cd" * 32, "status": "success"}
+    event = order_event_body(
+        order["id"], "scanning_deposit_transaction", event_id=f"evt_{order['id']}", transaction=tx
+    )
+    deposit = call("record_order_event", signed_order_event(event))
+    assert deposit.data["order"]["receivedDepositAt"] is not None, deposit.body
+    dynamodb.update_item(
+        TableName=TABLE_NAME,
+        Key={"pk": {"S": f"SESSION#{session['id']}"}, "sk": {"S": "SESSION"}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": "1000000000"}},
+    )
+    return session["id"], order["id"]
+
+
+def test_the_scheduled_job_never_expires_a_session_whose_order_received_a_deposit(
+    call: Call, dynamodb: Any
+) -> None:
+    session_id, order_id = a_paid_but_still_scanning_session(call, dynamodb)
+
+    invoke("expire_sessions", load_event("expire_sessions"))
+
+    assert session_item(dynamodb, session_id)["status"] == {"S": "open"}
+    order = stored_item(dynamodb, TABLE_NAME, f"ORDER#{order_id}", "ORDER")
+    assert order is not None and order["status"] == {"S": "scanning_deposit_transaction"}
+
+
+def test_a_get_past_the_deadline_never_expires_a_session_whose_order_received_a_deposit(
+    call: Call, dynamodb: Any
+) -> None:
+    session_id, _ = a_paid_but_still_scanning_session(call, dynamodb)
+
+    response = call(
+        "get_checkout_session", http_event("get_checkout_session", session_id=session_id, query={})
+    )
+
+    assert response.data["status"] == "open"
+    assert session_item(dynamodb, session_id)["status"] == {"S": "open"}
+
+
 def test_the_event_file_for_create_is_a_real_request(call: Call) -> None:
     response = call("create_checkout_session", load_event("create_checkout_session"))
     assert response.status == 200

@@ -89,6 +89,20 @@ def test_a_payment_that_arrived_before_the_sync_wins_over_the_clock(
     assert order_lookup.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
+def test_a_deposit_reported_while_the_order_still_scans_wins_over_the_clock(
+    shop: Shop, sessions: SessionService, order_lookup: OrderLookup, store: InMemoryRepository, clock: Clock
+) -> None:
+    session, order = shop.session_with_order(expires_in=300)
+    shop.report(order.id, OrderStatus.SCANNING_DEPOSIT_TRANSACTION, kind="deposit")
+    clock.now += 300 * 1000
+
+    run = run_job(sessions, store, clock)
+
+    assert (run.examined, run.expired) == (1, 0)
+    assert store.sessions[session.id].status == "open"
+    assert order_lookup.get(order.id, BUYER).order.status == "scanning_deposit_transaction"
+
+
 def test_a_session_linked_after_the_query_is_not_expired_blindly(
     shop: Shop, sessions: SessionService, order_lookup: OrderLookup, store: InMemoryRepository, clock: Clock
 ) -> None:

@@ -117,6 +117,22 @@ def test_expire_is_refused_once_the_payment_arrived_even_before_the_sync(
     assert order_lookup.get(order.id, BUYER).order.status == "sending_token_from_vault"
 
 
+def test_expire_is_refused_once_a_deposit_is_reported_while_the_order_still_scans(
+    shop: Shop,
+    sessions: SessionService,
+    order_lookup: OrderLookup,
+    store: InMemoryRepository,
+) -> None:
+    session, order = shop.session_with_order()
+    shop.report(order.id, OrderStatus.SCANNING_DEPOSIT_TRANSACTION, kind="deposit")
+
+    with pytest.raises(PaymentInProgress):
+        sessions.expire(session.id, MERCHANT)
+
+    assert store.sessions[session.id].status == "open"
+    assert order_lookup.get(order.id, BUYER).order.status == "scanning_deposit_transaction"
+
+
 def test_expire_after_the_deadline_with_the_payment_received_says_so(
     shop: Shop,
     sessions: SessionService,

@@ -73,6 +73,7 @@ class StatusChange:
     deadline_ahead_at_s: int | None = None  # condition: expires_at > this
     linked_order: str | None = None  # condition: order_id = this
     no_linked_order: bool = False  # condition: attribute_not_exists(order_id)
+    no_deposit_received: bool = False  # condition: attribute_not_exists(received_deposit_at)
 
     def render(self) -> dict[str, Any]:
         expr = _Expression()
@@ -102,6 +103,8 @@ class StatusChange:
             conditions.append(f"order_id = {expr.value(self.linked_order)}")
         if self.no_linked_order:
             conditions.append("attribute_not_exists(order_id)")
+        if self.no_deposit_received:
+            conditions.append(f"attribute_not_exists({expr.name(RECEIVED_DEPOSIT_AT)})")
         return {
             "Key": to_attributes(self.key),
             "UpdateExpression": update,
@@ -175,13 +178,16 @@ def expire_session(
 
 
 def expire_awaiting_order(order_id: str, deadline_s: int, now_ms: int, settings: Settings) -> StatusChange:
-    """Expires an order together with its session, but only while it still awaits a deposit."""
+    """Expires an order together with its session, but only while it still awaits a deposit: in an
+    awaiting status, and no deposit reported yet (the watcher may report one before it moves the
+    order on; the buyer has paid then, and the clock never expires a paid session)."""
     return StatusChange(
         key=order_key(order_id),
         target=OrderStatus.EXPIRED,
         sources=AWAITING_DEPOSIT,
         now_ms=now_ms,
         set_fields={"purge_at": purge_at(now_ms, deadline_s, settings)},
+        no_deposit_received=True,
     )
 
 
