@@ -83,6 +83,11 @@ def test_plain_http_to_this_machine_only_when_allowed() -> None:
         ("0.0.0.0", "not a unicast internet address"),
         ("::", "not a unicast internet address"),
         ("240.0.0.1", "not a unicast internet address"),
+        ("64:ff9b::a9fe:a9fe", "not a unicast internet address"),  # NAT64 of the metadata address
+        ("fec0::1", "a private address (IPv6 site-local)"),
+        ("2002:a9fe:a9fe::", "a 6to4 address of a private, loopback or link-local IPv4 address"),
+        ("2002:7f00:1::", "a 6to4 address of a private, loopback or link-local IPv4 address"),
+        ("2002:a00:1::", "a 6to4 address of a private, loopback or link-local IPv4 address"),
     ],
 )
 def test_resolved_addresses_outside_the_internet_are_refused(address: str, problem: str) -> None:
@@ -93,6 +98,11 @@ def test_loopback_addresses_pass_only_when_allowed() -> None:
     assert address_problem("127.0.0.1", allow_loopback=True) is None
     assert address_problem("::1", allow_loopback=True) is None
     assert address_problem("10.0.0.1", allow_loopback=True) == "a private address"
+    assert address_problem("2002:7f00:1::", allow_loopback=True) is not None  # not this machine
+
+
+def test_a_6to4_address_of_a_public_ipv4_address_is_a_public_address() -> None:
+    assert address_problem("2002:808:808::1", allow_loopback=False) is None
 
 
 class ConnectSpy:

@@ -29,6 +29,13 @@ def address_problem(address: str, allow_loopback: bool) -> str | None:
         return "not a unicast internet address"
     if ip.is_private or not ip.is_global:
         return "a private address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        # Python counts these as global: fec0::/10, the deprecated site-local (private) range, and
+        # 6to4 (2002::/16), which routes to the IPv4 address it embeds.
+        if ip.is_site_local:
+            return "a private address (IPv6 site-local)"
+        if ip.sixtofour is not None and not ip.sixtofour.is_global:
+            return "a 6to4 address of a private, loopback or link-local IPv4 address"
     return None
 
 
