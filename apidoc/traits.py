@@ -1,6 +1,6 @@
 """What a function's own source says about its HTTP handling, read without importing it (importing
-runs its settings check): `handler = http_handler(endpoint, needs=…, api_keys=…, surface=…)`,
-whether the endpoint is `signed(…)`, or `handler = page_handler(…)` for a page."""
+runs its settings check): `handler = http_handler(endpoint, needs=…, api_keys=…, surface=…, guard=…)`,
+whether its guard is `signature_required(…)`, or `handler = page_handler(…)` for a page."""
 
 from __future__ import annotations
 
@@ -47,15 +47,15 @@ def _traits(wrapper: str, call: ast.Call) -> HandlerTraits:
     needs = keywords.get("needs")
     api_keys = keywords.get("api_keys")
     surface = keywords.get("surface")
-    endpoint = call.args[0] if call.args else None
+    guard = keywords.get("guard")
     return HandlerTraits(
         page=False,
         needs=Permission[needs.attr] if isinstance(needs, ast.Attribute) else None,
         api_keys=not (isinstance(api_keys, ast.Constant) and api_keys.value is False),
         surface=_surface(surface.id) if isinstance(surface, ast.Name) else PUBLIC,
-        signed=isinstance(endpoint, ast.Call)
-        and isinstance(endpoint.func, ast.Name)
-        and endpoint.func.id == "signed",
+        signed=isinstance(guard, ast.Call)
+        and isinstance(guard.func, ast.Name)
+        and guard.func.id == "signature_required",
     )
 
 

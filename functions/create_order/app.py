@@ -18,10 +18,11 @@ from checkout.web.request import ApiRequest
 check_settings(Settings.deposit_contract)
 
 
-def standalone_needs_write(request: ApiRequest) -> Permission | None:
-    """A body that names no session is a standalone order: `write`, checked before the endpoint
-    runs or a kept answer is replayed (the order service checks it again on the parsed request)."""
-    return None if named_session(request.json_object()) is not None else Permission.WRITE
+def standalone_orders_need_write(request: ApiRequest) -> None:
+    """A body that names no session is a standalone order, the merchant's own: `write`, checked
+    before the endpoint runs or a kept answer is replayed (the order service checks it again)."""
+    if named_session(request.json_object()) is None:
+        request.caller.acting_merchant(Permission.WRITE)
 
 
 def create_order(request: ApiRequest) -> Ok:
@@ -30,4 +31,4 @@ def create_order(request: ApiRequest) -> Ok:
     return Ok("Order created", order_view(order))
 
 
-handler = http_handler(create_order, needs_when=standalone_needs_write)
+handler = http_handler(create_order, guard=standalone_orders_need_write)

@@ -10,7 +10,7 @@ from checkout.startup import check_settings
 from checkout.web.handler import Ok, http_handler
 from checkout.web.order_details_views import order_details_view
 from checkout.web.request import ApiRequest
-from checkout.web.signatures import signed
+from checkout.web.signatures import signature_required
 
 # Init phase: a misconfigured deployment stops here, once, with the reason in the log.
 check_settings(Settings.order_events_secret_source)
@@ -23,4 +23,6 @@ def record_order_event(request: ApiRequest) -> Ok:
     return Ok(message, order_details_view(outcome.order))
 
 
-handler = http_handler(signed(record_order_event, secrets=order_event_secrets), api_keys=False)
+handler = http_handler(
+    record_order_event, api_keys=False, guard=signature_required(secrets=order_event_secrets)
+)

@@ -216,3 +216,39 @@ def test_the_session_follows_on_its_next_read(
     post_event(call, order_event_body(order.id, "executed", transaction={**TX, "kind": "execute"}))
 
     assert sessions.get(session.id, BUYER)[0].status == "complete"
+
+
+def test_an_unsigned_retry_of_a_kept_event_is_a_401_not_a_replay(call: Call, order_id: str) -> None:
+    body = order_event_body(order_id, "sending_token_from_vault", transaction=TX)
+    kept = signed_order_event(body, [SECRET])
+    kept["headers"]["idempotency-key"] = "k-evt"
+    assert call("record_order_event", kept).status == 200
+
+    for unsigned_body in (body, {"x": 1}):
+        unsigned = signed_order_event(unsigned_body, [SECRET])
+        unsigned["headers"]["idempotency-key"] = "k-evt"
+        del unsigned["headers"]["checkout-signature"]
+        response = call("record_order_event", unsigned)
+
+        assert response.status == 401
+        assert "idempotent-replayed" not in response.headers
+
+
+def test_an_answer_too_large_to_keep_is_answered_and_its_retry_is_a_no_op(
+    call: Call, order_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkout.web import idempotency
+
+    monkeypatch.setattr(idempotency, "MAX_KEPT_CHARACTERS", 100)
+    event = signed_order_event(
+        order_event_body(order_id, "sending_token_from_vault", transaction=TX), [SECRET]
+    )
+    event["headers"]["idempotency-key"] = "k-large"
+
+    first, retry = call("record_order_event", event), call("record_order_event", event)
+
+    assert (first.status, retry.status) == (200, 200)
+    assert first.body["message"] == "Order event recorded"
+    assert retry.body["message"] == "Order event already recorded"
+    assert "idempotent-replayed" not in retry.headers
+    assert len(retry.data["depositTxs"]) == 1

@@ -91,12 +91,12 @@ def http_handler(
     needs: Permission | None = None,
     api_keys: bool = True,
     surface: Surface = PUBLIC,
-    needs_when: Callable[[ApiRequest], Permission | None] | None = None,
+    guard: Callable[[ApiRequest], None] | None = None,
 ) -> LambdaHandler:
     """`needs`: the permission every call of this endpoint needs (a merchant's call); None for a
     buyer-facing endpoint, where a key is optional and, when sent, scopes what the caller sees.
-    `needs_when`: for a buyer-facing endpoint, the permission this call needs all the same (a
-    standalone order is the merchant's own), checked here too, before a kept answer is replayed.
+    `guard`: what else must hold before the endpoint runs or a kept answer is replayed (it raises
+    otherwise): a valid signature, or a permission that the body decides (a standalone order).
     `api_keys=False`: an endpoint authenticated otherwise (the signed ingress) ignores the header.
     `surface`: which API this endpoint belongs to, and so the shape of its answers."""
 
@@ -130,8 +130,8 @@ def http_handler(
                 caller=caller,
                 base_url=_base_url(event),
             )
-            if needs_when is not None and (required := needs_when(api_request)) is not None:
-                caller.acting_merchant(required)
+            if guard is not None:
+                guard(api_request)
             result = run_once(api_request, lambda: _answer(endpoint, api_request, surface), request.context)
         except Exception as exc:
             result = _error_result(exc, surface)

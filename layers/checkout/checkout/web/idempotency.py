@@ -10,6 +10,7 @@ a retry runs afresh.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 HEADER = "idempotency-key"
 REPLAYED = "Idempotent-Replayed"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}", re.ASCII)  # printable ASCII
+MAX_KEPT_CHARACTERS = 350_000  # an answer's JSON text, under DynamoDB's 400 KB per item
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,19 @@ def run_once(request: ApiRequest, run: Callable[[], Result], lambda_context: Any
 
 def _execute(run: Callable[[], Result], *, request: dict[str, Any]) -> dict[str, Any]:
     result = run()
-    if not 200 <= result.status < 300:
+    kept = {"status": result.status, "body": result.body}
+    if not 200 <= result.status < 300 or not _fits_a_record(kept):
         raise _NotKept(result)
-    return {"status": result.status, "body": result.body}
+    return kept
+
+
+def _fits_a_record(kept: dict[str, Any]) -> bool:
+    """Whether powertools can store this answer: it writes it as ASCII JSON text into one DynamoDB
+    item (400 KB with the key and the rest). An answer that cannot be kept is answered all the same
+    and forgotten, as a 4xx is, instead of becoming a 5xx after its writes were made; only an order
+    event's answer grows so large (the order's transactions), and its retry is then a no-op by its
+    event id."""
+    return len(json.dumps(kept)) <= MAX_KEPT_CHARACTERS
 
 
 @lru_cache(maxsize=4)

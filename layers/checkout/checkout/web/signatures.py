@@ -56,13 +56,11 @@ def verify(header: str | None, body: bytes, secrets: Iterable[str], now_s: int, 
         raise InvalidSignature("Checkout-Signature does not match")
 
 
-def signed(
-    endpoint: Callable[[ApiRequest], T], secrets: Callable[[], Iterable[str]]
-) -> Callable[[ApiRequest], T]:
-    """Wraps an endpoint so that it runs only for a request whose raw body carries a valid
-    `Checkout-Signature`; nothing is parsed before that."""
+def signature_required(secrets: Callable[[], Iterable[str]]) -> Callable[[ApiRequest], None]:
+    """A handler's guard: the request's raw body must carry a valid `Checkout-Signature` by one of
+    `secrets()`, checked before anything is parsed or a kept answer is replayed."""
 
-    def verified(request: ApiRequest) -> T:
+    def check(request: ApiRequest) -> None:
         verify(
             request.headers.get(HEADER),
             request.body,
@@ -70,9 +68,8 @@ def signed(
             time.time_ns() // 1_000_000_000,
             get_settings().signature_tolerance_seconds,
         )
-        return endpoint(request)
 
-    return verified
+    return check
 
 
-__all__ = ["HEADER", "sign", "signature_header", "signed", "verify"]
+__all__ = ["HEADER", "sign", "signature_header", "signature_required", "verify"]
