@@ -17,9 +17,16 @@ from checkout import composition
 from checkout.adapters.webhook_http import HttpSender
 from checkout.domain.access import Permission
 from checkout.signing import sign
-from tests.builders import load_event
+from tests.builders import (
+    TABLE_NAME,
+    http_event,
+    linked_order_body,
+    load_event,
+    order_event_body,
+    signed_order_event,
+)
 from tests.functional.conftest import Call
-from tests.functional.webhook_stream import final_session_record, new_job_records
+from tests.functional.webhook_stream import final_session_record, new_job_records, order_change_record
 from tests.stack import wait_for
 from tests.support import ApiResponse, invoke
 from tests.webhook_receiver import Answer, WebhookReceiver, receiver
@@ -183,3 +190,42 @@ def test_the_retry_job_delivers_what_failed_once_it_is_due(
     assert wait_for(retried, timeout=10)
     first, second = endpoint.at("/later")
     assert first.body == second.body and json.loads(first.body)["type"] == "checkout.expired"
+
+
+def test_the_largest_session_and_order_make_a_payment_event_that_fits_one_item(
+    platform: Platform, call: Call, dynamodb: Any
+) -> None:
+    # Bodies of ~64 KiB each, all emoji: escaped as `\ud83d\ude00` (and again inside the session's
+    # metadata string) the event came to over 400 KB; written as UTF-8 it is well under.
+    emoji = "\U0001f600"
+    metadata = {f"k{index:02d}": emoji * 320 for index in range(50)}
+    webhook = platform("platform_create_webhook", body={"url": "https://example.com/h", "events": ["*"]})
+    assert webhook.status == 200, webhook.body
+    session = call(  # the public create: acct_local, the platform key's merchant, in open mode
+        "create_checkout_session",
+        http_event(
+            "create_checkout_session", raw_body=json.dumps({"metadata": metadata}, ensure_ascii=False)
+        ),
+    )
+    assert session.status == 200, session.body
+    order_body = linked_order_body(session.data["id"], metadata={"m": emoji * 15_900})
+    order = call(
+        "create_order", http_event("create_order", raw_body=json.dumps(order_body, ensure_ascii=False))
+    )
+    assert order.status == 200, order.body
+    order_id = order.data["id"]
+    executed = order_event_body(order_id, "executed", event_id=f"evt_{order_id}")
+    assert call("record_order_event", signed_order_event(executed)).status == 200
+
+    outcome = invoke(
+        "sync_sessions", {"Records": [order_change_record(order_id, "scanning_deposit_transaction")]}
+    )
+
+    assert outcome == {"batchItemFailures": []}
+    payloads = [  # test-only look at moto's table: this order's events
+        item["payload"]["S"]
+        for item in dynamodb.scan(TableName=TABLE_NAME)["Items"]
+        if item.get("entity", {}).get("S") == "webhook_event" and order_id in item["payload"]["S"]
+    ]
+    assert [json.loads(payload)["type"] for payload in payloads] == ["payment.completed"]
+    assert len(payloads[0].encode()) < 350_000

@@ -39,3 +39,12 @@ def new_job_records(webhook_id: str) -> list[dict[str, Any]]:
         ExpressionAttributeValues={":pk": {"S": f"WEBHOOK#{webhook_id}"}, ":job": {"S": "JOB#"}},
     )["Items"]
     return [_record("INSERT", item, None) for item in items]
+
+
+def order_change_record(order_id: str, old_status: str) -> dict[str, Any]:
+    """The write that moved the order to its current status from `old_status`."""
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    item = client.get_item(
+        TableName=TABLE_NAME, Key={"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}}
+    )["Item"]
+    return _record("MODIFY", item, {**item, "status": {"S": old_status}})

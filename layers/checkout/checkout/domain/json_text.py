@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from decimal import Context, Decimal
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 # An integral value is written in plain digits up to here; past it, as `1E+5000` (Python refuses
@@ -27,14 +27,18 @@ def _refuse_decimal(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def dumps(value: Any) -> str:
-    """Compact JSON text; every Decimal written as its exact value, never NaN or Infinity."""
+def dumps(value: Any, ensure_ascii: bool = True) -> str:
+    """Compact JSON text; every Decimal written as its exact value, never NaN or Infinity.
+    `ensure_ascii=False` writes non-ASCII characters as themselves (for UTF-8 text that must stay
+    small: `\ud83d\ude00` is 12 bytes, the emoji itself 4)."""
     try:
         # The C encoder for the common case; it stops at the first Decimal.
-        return json.dumps(value, separators=(",", ":"), allow_nan=False, default=_refuse_decimal)
+        return json.dumps(
+            value, separators=(",", ":"), allow_nan=False, default=_refuse_decimal, ensure_ascii=ensure_ascii
+        )
     except _HasDecimal:
         parts: list[str] = []
-        _write(value, parts, sort_keys=False)
+        _write(value, parts, sort_keys=False, ascii_only=ensure_ascii)
         return "".join(parts)
 
 
@@ -63,9 +67,12 @@ def _canonical_number(number: int | float | Decimal) -> str:
     return str(exact.normalize(Context(prec=digits)))  # enough precision never to round
 
 
-def _write(value: Any, parts: list[str], *, sort_keys: bool, canonical_numbers: bool = False) -> None:
+def _write(
+    value: Any, parts: list[str], *, sort_keys: bool, canonical_numbers: bool = False, ascii_only: bool = True
+) -> None:
+    encode = encode_basestring_ascii if ascii_only else encode_basestring
     if isinstance(value, str):
-        parts.append(encode_basestring_ascii(value))
+        parts.append(encode(value))
     elif value is None:
         parts.append("null")
     elif value is True:
@@ -87,16 +94,20 @@ def _write(value: Any, parts: list[str], *, sort_keys: bool, canonical_numbers: 
                 raise TypeError("JSON object keys must be strings")
             if index:
                 parts.append(",")
-            parts.append(encode_basestring_ascii(key))
+            parts.append(encode(key))
             parts.append(":")
-            _write(item, parts, sort_keys=sort_keys, canonical_numbers=canonical_numbers)
+            _write(
+                item, parts, sort_keys=sort_keys, canonical_numbers=canonical_numbers, ascii_only=ascii_only
+            )
         parts.append("}")
     elif isinstance(value, list | tuple):
         parts.append("[")
         for index, item in enumerate(value):
             if index:
                 parts.append(",")
-            _write(item, parts, sort_keys=sort_keys, canonical_numbers=canonical_numbers)
+            _write(
+                item, parts, sort_keys=sort_keys, canonical_numbers=canonical_numbers, ascii_only=ascii_only
+            )
         parts.append("]")
     else:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -14,8 +14,11 @@ from checkout.web.webhook_views import webhook_view
 
 
 def event_payload(event_id: str, event_type: str, created_at: int, data: dict[str, Any]) -> str:
+    """UTF-8 JSON text (non-ASCII written as itself): the event item that keeps it stays well under
+    DynamoDB's 400 KB with the largest session and order the API accepts (docs/decisions.md)."""
     return dumps(
-        {"id": event_id, "object": "event", "type": event_type, "created_at": created_at, "data": data}
+        {"id": event_id, "object": "event", "type": event_type, "created_at": created_at, "data": data},
+        ensure_ascii=False,
     )
 
 
