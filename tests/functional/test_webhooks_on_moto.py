@@ -228,4 +228,4 @@ def test_the_largest_session_and_order_make_a_payment_event_that_fits_one_item(
         if item.get("entity", {}).get("S") == "webhook_event" and order_id in item["payload"]["S"]
     ]
     assert [json.loads(payload)["type"] for payload in payloads] == ["payment.completed"]
-    assert len(payloads[0].encode()) < 350_000
+    assert len(payloads[0].encode()) < 150_000
