@@ -193,12 +193,16 @@ def test_the_window_is_named_from_and_to_on_the_wire_only(
     assert response.body["error"]["param"] == name
 
 
-def test_a_query_parameter_without_a_name_is_a_400_naming_no_other(call: Call, keys: dict[str, str]) -> None:
+def list_with_raw_query(call: Call, key: str, raw_query: str) -> ApiResponse:
+    """The list, with a query string written as given (`query=` would build a well-formed one)."""
     event = load_event("platform_list_checkout_sessions")
-    event["headers"]["authorization"] = keys["read"]
-    event["rawQueryString"] = "=x"
+    event["headers"]["authorization"] = key
+    event["rawQueryString"] = raw_query
+    return call("platform_list_checkout_sessions", event)
 
-    response = call("platform_list_checkout_sessions", event)
+
+def test_a_query_parameter_without_a_name_is_a_400_naming_no_other(call: Call, keys: dict[str, str]) -> None:
+    response = list_with_raw_query(call, keys["read"], "=x")
 
     assert_platform_error(response, 400, "invalid_request_error", "parameter_unknown")
     assert response.body["error"]["param"] == ""
@@ -219,11 +223,7 @@ def test_an_amount_of_thousands_of_digits_is_refused_in_the_services_own_words(
 
 
 def test_a_query_parameter_given_twice_is_a_400_naming_it(call: Call, keys: dict[str, str]) -> None:
-    event = load_event("platform_list_checkout_sessions")
-    event["headers"]["authorization"] = keys["read"]
-    event["rawQueryString"] = "limit=abc&page=1&limit=5"
-
-    response = call("platform_list_checkout_sessions", event)
+    response = list_with_raw_query(call, keys["read"], "limit=abc&page=1&limit=5")
 
     assert_platform_error(response, 400, "invalid_request_error", "parameter_invalid")
     assert response.body["error"]["param"] == "limit"
