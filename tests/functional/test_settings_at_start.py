@@ -34,6 +34,7 @@ def test_every_function_starts_with_the_deployed_settings(
         ("ORDER_TTL_SECONDS", "30", "ORDER_TTL_SECONDS"),
         ("OPEN_SHARDS", "0", "OPEN_SHARDS"),
         ("SUPPORTED_CHAINS", "8453,base", "SUPPORTED_CHAINS"),
+        ("ALLOWED_REDIRECT_HOSTS", "shop.example.com,not a host", "ALLOWED_REDIRECT_HOSTS: .*not a host"),
         ("TABLE_NAME", None, "TABLE_NAME"),
     ],
 )

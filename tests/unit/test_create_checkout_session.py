@@ -182,6 +182,18 @@ def test_allowed_redirect_hosts_limit_the_host(call: Call, monkeypatch: pytest.M
     assert "allowed redirect hosts" in response.body["message"]
 
 
+def test_an_allowed_host_may_be_written_in_unicode(call: Call, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkout import composition
+
+    monkeypatch.setenv("ALLOWED_REDIRECT_HOSTS", "B\u00fccher.example")
+    composition.reset()
+
+    for url in ("https://b\u00fccher.example/ok", "https://xn--bcher-kva.example/ok"):
+        response = create(call, {"success_url": url})
+        assert response.status == 200, response.body
+        assert response.data["success_url"].startswith("https://xn--bcher-kva.example/ok")
+
+
 @pytest.mark.parametrize("field", ["success_url", "cancel_url", "client_reference_id"])
 def test_string_fields_reject_other_types(call: Call, field: str) -> None:
     response = create(call, {field: 42})

@@ -50,6 +50,9 @@ ACCEPTED = {
     "https://B\u00fccher.example/x": "https://xn--bcher-kva.example/x",
     "https://xn--bcher-kva.example/x": "https://xn--bcher-kva.example/x",
     "https://\u4f8b\u3048.jp": "https://xn--r8jz45g.jp",
+    # A capital sigma is small sigma (U+03C3) wherever it stands, as a browser maps it; not final.
+    "https://shop.\u039a\u039f\u03a3\u039c\u039f\u03a3/": "https://shop.xn--vxaeibsc/",
+    "https://x.ab\u03a3/": "https://x.xn--ab-wbc/",
     "https://[2001:DB8::0:1]:8443/p": "https://[2001:db8::1]:8443/p",
     "https://192.0.2.10/ok": "https://192.0.2.10/ok",
     "http://localhost:3000/done": "http://localhost:3000/done",

@@ -137,6 +137,23 @@ class Settings(BaseModel):
             raise ValueError("must be positive chain ids")
         return chains
 
+    @field_validator("allowed_redirect_hosts")
+    @classmethod
+    def _hosts_as_redirects_store_them(cls, hosts: frozenset[str] | None) -> frozenset[str] | None:
+        """Lower case and punycode, as a redirect URL's host is stored: `bücher.de` must match
+        what a browser visits (compared as written, it matched nothing)."""
+        if hosts is None:
+            return None
+        from checkout.domain.redirects import RedirectUrlRefused, allowed_host
+
+        stored = set()
+        for host in hosts:
+            try:
+                stored.add(allowed_host(host))
+            except RedirectUrlRefused as refused:
+                raise ValueError(f"{host!r} is not a host: it {refused}") from None
+        return frozenset(stored)
+
     @field_validator("payment_tokens", mode="before")
     @classmethod
     def _tokens_from_text(cls, value: object) -> object:
@@ -210,7 +227,7 @@ class Settings(BaseModel):
                 continue
             fields[field] = env[name]
         if hosts := _csv(env.get("ALLOWED_REDIRECT_HOSTS")):
-            fields["allowed_redirect_hosts"] = frozenset(host.lower() for host in hosts)
+            fields["allowed_redirect_hosts"] = frozenset(hosts)
         if chains := _csv(env.get("SUPPORTED_CHAINS")):
             fields["supported_chains"] = chains  # pydantic parses each id, or says which is wrong
         if schedule := _csv(env.get("WEBHOOK_RETRY_SCHEDULE")):

@@ -92,6 +92,12 @@ def _port(text: str) -> str:
     return str(int(text))
 
 
+def allowed_host(name: str) -> str:
+    """An `ALLOWED_REDIRECT_HOSTS` entry as a redirect URL's host is stored (lower case, punycode),
+    so `bücher.de` matches what a browser visits; RedirectUrlRefused if it cannot be a host."""
+    return name.lower() if name.startswith("[") else _domain(name)
+
+
 def _domain(name: str) -> str:
     if not name:
         raise RedirectUrlRefused("must be an absolute https URL")
@@ -99,7 +105,9 @@ def _domain(name: str) -> str:
         raise RedirectUrlRefused("must not have a percent-encoded host")
     if any(ch in _UNICODE_DOTS for ch in name):
         raise RedirectUrlRefused("must separate the host's labels with ASCII dots")
-    labels = name.lower().split(".")
+    # Lower-cased as a browser does (UTS 46), without context: Python's `lower()` makes a final
+    # capital sigma (U+03A3) final sigma (U+03C2), a browser always small sigma (U+03C3): two domains.
+    labels = name.replace("\u03a3", "\u03c3").lower().split(".")
     if any(not label for label in labels):
         raise RedirectUrlRefused("must not have an empty label in its host")
     if _NUMERIC_LABEL.fullmatch(labels[-1]):
