@@ -49,14 +49,29 @@ class InMemoryWebhooks:
         self.webhook_events: dict[str, WebhookEventRecord] = {}
         self.delivery_jobs: dict[tuple[str, str], DeliveryJob] = {}  # (webhook, event)
         self.attempts: dict[str, dict[str, DeliveryAttempt]] = {}  # webhook -> id -> attempt
+        self.merchants_degraded_until: dict[str, int] = {}
 
     def create_webhook(self, webhook: WebhookRecord, limit: int) -> bool:
         self.calls.append("create_webhook")
         with self._lock:
             if sum(1 for merchant, _ in self.webhooks if merchant == webhook.merchant_id) >= limit:
                 return False
+            degraded_until = self.merchants_degraded_until.get(webhook.merchant_id)
+            if degraded_until is not None and degraded_until > webhook.created_at:
+                webhook = webhook.model_copy(update={"degraded_until": degraded_until})
             self.webhooks[(webhook.merchant_id, webhook.id)] = webhook
             return True
+
+    def degrade_merchant(self, merchant_id: str, until_ms: int) -> None:
+        self.calls.append("degrade_merchant")
+        with self._lock:
+            if self.merchants_degraded_until.get(merchant_id, 0) < until_ms:
+                self.merchants_degraded_until[merchant_id] = until_ms
+            for (merchant, webhook_id), webhook in list(self.webhooks.items()):
+                if merchant == merchant_id and (webhook.degraded_until or 0) < until_ms:
+                    self.webhooks[(merchant, webhook_id)] = webhook.model_copy(
+                        update={"degraded_until": until_ms}
+                    )
 
     def get_webhook(self, merchant_id: str, webhook_id: str) -> WebhookRecord | None:
         self.calls.append("get_webhook")

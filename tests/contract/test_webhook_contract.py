@@ -100,6 +100,48 @@ def test_updating_or_deleting_a_webhook_that_is_not_there_says_so(webhooks: Webh
 
 
 # --- the outbox ----------------------------------------------------------------------------------
+def test_degrading_a_merchant_degrades_each_of_its_webhooks_and_only_its(webhooks: WebhookRepository) -> None:
+    mine, also_mine = a_webhook(), a_webhook(id="wh_" + "b" * 24)
+    theirs = a_webhook(id="wh_" + "c" * 24, merchant_id="acct_other")
+    for webhook in (mine, also_mine, theirs):
+        assert webhooks.create_webhook(webhook, limit=16)
+
+    webhooks.degrade_merchant(MERCHANT, NOW_MS + 60_000)
+
+    for webhook in (mine, also_mine):
+        stored = webhooks.get_webhook(MERCHANT, webhook.id)
+        assert stored is not None and stored.degraded_until == NOW_MS + 60_000
+    other = webhooks.get_webhook("acct_other", theirs.id)
+    assert other is not None and other.degraded_until is None
+
+
+def test_a_webhook_created_while_its_merchant_is_degraded_starts_degraded(
+    webhooks: WebhookRepository,
+) -> None:
+    assert webhooks.create_webhook(a_webhook(), limit=16)
+    webhooks.degrade_merchant(MERCHANT, NOW_MS + 60_000)
+
+    fresh = a_webhook(id="wh_" + "f" * 24, created_at=NOW_MS + 1_000, updated_at=NOW_MS + 1_000)
+    assert webhooks.create_webhook(fresh, limit=16)
+
+    stored = webhooks.get_webhook(MERCHANT, fresh.id)
+    assert stored is not None and stored.degraded(NOW_MS + 1_000)
+    later = a_webhook(id="wh_" + "e" * 24, created_at=NOW_MS + 60_000, updated_at=NOW_MS + 60_000)
+    assert webhooks.create_webhook(later, limit=16)
+    after = webhooks.get_webhook(MERCHANT, later.id)
+    assert after is not None and after.degraded_until is None  # the window had passed
+
+
+def test_degrading_never_shortens_a_later_degradation(webhooks: WebhookRepository) -> None:
+    assert webhooks.create_webhook(a_webhook(), limit=16)
+    webhooks.degrade_merchant(MERCHANT, NOW_MS + 60_000)
+
+    webhooks.degrade_merchant(MERCHANT, NOW_MS + 1_000)
+
+    stored = webhooks.get_webhook(MERCHANT, WEBHOOK_ID)
+    assert stored is not None and stored.degraded_until == NOW_MS + 60_000
+
+
 def test_an_event_is_recorded_once_with_its_jobs(webhooks: WebhookRepository) -> None:
     event = a_webhook_event()
     jobs = [a_delivery_job(event, webhook_id=f"wh_{n:024x}") for n in range(3)]

@@ -178,6 +178,30 @@ def test_a_slow_answer_degrades_the_endpoint_too(store: InMemoryRepository, cloc
     assert store.webhooks[(job.merchant_id, job.webhook_id)].degraded(clock.now)
 
 
+def test_a_silent_endpoint_degrades_its_merchants_other_and_new_webhooks_not_others(
+    store: InMemoryRepository, clock: Clock
+) -> None:
+    _, job = owed(store, url="https://slow.example.com/hook")
+    sibling = a_webhook(id="wh_" + "b" * 24)
+    elsewhere = a_webhook(id="wh_" + "c" * 24, merchant_id="acct_other")
+    assert store.create_webhook(sibling, limit=16) and store.create_webhook(elsewhere, limit=16)
+    sending = deliveries(store, ScriptedSender(NO_ANSWER, OK), clock)
+    sending.first_attempt(job)
+    clock.now += 1_000
+    fresh = a_webhook(id="wh_" + "f" * 24, created_at=clock.now, updated_at=clock.now)
+    assert store.create_webhook(fresh, limit=16)  # a new webhook does not escape it
+
+    def new_job(webhook_id: str, merchant_id: str, mark: str) -> DeliveryJob:
+        event = a_webhook_event(id="evt_" + mark * 32, merchant_id=merchant_id)
+        owed_job = a_delivery_job(event, webhook_id=webhook_id)
+        assert store.record_webhook_event(event, [owed_job])
+        return owed_job
+
+    assert sending.first_attempt(new_job(sibling.id, sibling.merchant_id, "1")) is None
+    assert sending.first_attempt(new_job(fresh.id, fresh.merchant_id, "2")) is None
+    assert sending.first_attempt(new_job(elsewhere.id, elsewhere.merchant_id, "3")) is not None
+
+
 def test_the_retry_job_leaves_a_silent_endpoint_after_one_attempt_and_serves_the_others(
     store: InMemoryRepository, clock: Clock
 ) -> None:

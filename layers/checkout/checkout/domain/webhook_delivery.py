@@ -6,8 +6,9 @@ A job is attempted first by the stream as it appears, then by the retry job on t
 conditional write first, so two workers never send the same attempt.
 
 A slow or dead endpoint never holds up another's deliveries: the stream sends a batch's jobs side
-by side, and an endpoint whose last attempt was slow or got no answer is *degraded* for a while —
-the stream leaves its new jobs to the retry job, which drains each webhook on its own worker.
+by side, and when an attempt was slow or got no answer, the merchant's webhooks are *degraded* for
+a while: the stream leaves their new jobs to the retry job, which drains each webhook on its own
+worker.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Protocol
 
 from checkout.domain.clock import now_ms as system_now_ms
+from checkout.domain.errors import StorageUnavailable
 from checkout.domain.webhook_ports import DeliveryOutcome, WebhookRepository
 from checkout.domain.webhook_records import (
     DeliveryAttempt,
@@ -111,7 +114,9 @@ class Deliveries:
             result = self.sender.send(webhook.url, event.payload, webhook.secret)
         attempt = self._attempt(claimed, webhook, result)
         can_succeed_later = webhook is not None and event is not None and webhook.is_active
-        self.webhook_store.finish_attempt(claimed, self._next(claimed, attempt, final=not can_succeed_later))
+        outcome = self._next(claimed, attempt, final=not can_succeed_later)
+        self.webhook_store.finish_attempt(claimed, outcome)
+        self._degrade_merchant_if(job.merchant_id, outcome)
         return attempt
 
     def _next(self, claimed: DeliveryJob, attempt: DeliveryAttempt, *, final: bool) -> DeliveryOutcome:
@@ -136,7 +141,18 @@ class Deliveries:
             status = None if job.status == "pending" else "failed"
         outcome = DeliveryOutcome(attempt, status, None, self._degraded_until(attempt))
         self.webhook_store.record_manual_attempt(job, outcome)
+        self._degrade_merchant_if(webhook.merchant_id, outcome)
         return attempt
+
+    def _degrade_merchant_if(self, merchant_id: str, outcome: DeliveryOutcome) -> None:
+        """A slow or unanswered attempt degrades all of the merchant's webhooks, and those it
+        creates meanwhile: per webhook, a merchant creating fresh webhooks to a slow endpoint
+        would cost the batches it shares a stream shard with 10 s each time."""
+        if outcome.degraded_until is None:
+            return
+        # Best effort: this webhook is degraded already (the attempt's own write).
+        with suppress(StorageUnavailable):
+            self.webhook_store.degrade_merchant(merchant_id, outcome.degraded_until)
 
     # --- the retry job -------------------------------------------------------------------------
     def run_due(self, time_left_ms: Callable[[], int], reserve_ms: int = 15_000) -> int:

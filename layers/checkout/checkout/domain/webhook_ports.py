@@ -59,6 +59,10 @@ class WebhookRepository(Protocol):
 
     def delete_webhook(self, merchant_id: str, webhook_id: str) -> bool: ...
 
+    def degrade_merchant(self, merchant_id: str, until_ms: int) -> None:
+        """Every webhook of the merchant degraded until `until_ms` at least (none made shorter), and
+        those it creates before then start degraded."""
+
     def record_webhook_event(self, event: WebhookEventRecord, jobs: list[DeliveryJob]) -> bool:
         """Stores the event and one delivery job per webhook, all or nothing; False when the event
         was recorded before (a replayed transition): exactly one event per transition."""

@@ -65,7 +65,11 @@ class WebhookStore(Table):
                 }
             ),
         }
-        put = {"Put": {"Item": to_attributes(webhook_item(webhook)), "ConditionExpression": _NEW}}
+        item = webhook_item(webhook)
+        merchant_degraded_until = (self._get(merchant_key(webhook.merchant_id)) or {}).get("degraded_until")
+        if merchant_degraded_until is not None and merchant_degraded_until > webhook.created_at:
+            item["degraded_until"] = merchant_degraded_until  # born degraded, as its siblings are
+        put = {"Put": {"Item": to_attributes(item), "ConditionExpression": _NEW}}
         cancelled = self._transact([{"Update": count}, put])
         if cancelled is None:
             return True
@@ -76,6 +80,26 @@ class WebhookStore(Table):
     def get_webhook(self, merchant_id: str, webhook_id: str) -> WebhookRecord | None:
         item = self._get(webhook_key(merchant_id, webhook_id))
         return None if item is None else record_from_item(WebhookRecord, item)
+
+    def degrade_merchant(self, merchant_id: str, until_ms: int) -> None:
+        """The merchant's item (read by `create_webhook`) and each of its webhooks; one write each,
+        conditional so that a later `degraded_until` is never moved back, nor a deleted webhook
+        brought back."""
+        keys = [merchant_key(merchant_id)]
+        keys += [webhook_key(merchant_id, webhook.id) for webhook in self.merchant_webhooks(merchant_id)]
+        for key in keys:
+            try:
+                with translated_errors():
+                    self.client.update_item(
+                        TableName=self.table_name,
+                        Key=to_attributes(key),
+                        UpdateExpression="SET degraded_until = :until",
+                        ConditionExpression=f"{_EXISTS} AND "
+                        "(attribute_not_exists(degraded_until) OR degraded_until < :until)",
+                        ExpressionAttributeValues=to_attributes({":until": until_ms}),
+                    )
+            except ConditionFailed:
+                continue
 
     def merchant_webhooks(self, merchant_id: str) -> list[Webhook]:
         key = webhook_key(merchant_id, "")
