@@ -227,8 +227,10 @@ class LocalStack:
             )
         if self.service is not None:
             _step("stopping the instances", self.service.stop)
-        for name, part in late:  # their invocations have ended with the instances
-            _step(f"draining {name}", functools.partial(part.wait_stopped, AFTER_INSTANCES_SECONDS))
+        after = time.monotonic() + AFTER_INSTANCES_SECONDS  # their invocations ended with the instances
+        for name, part in late:
+            left = max(0.0, after - time.monotonic())
+            _step(f"draining {name}", functools.partial(part.wait_stopped, left))
         _step("stopping DynamoDB Local", self.dynamodb_local.stop)
 
 

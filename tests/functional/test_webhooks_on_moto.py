@@ -229,3 +229,33 @@ def test_the_largest_session_and_order_make_a_payment_event_that_fits_one_item(
     ]
     assert [json.loads(payload)["type"] for payload in payloads] == ["payment.completed"]
     assert len(payloads[0].encode()) < 150_000
+
+
+def test_degrading_a_merchant_goes_on_past_a_webhook_caught_mid_transaction(
+    call: Call, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from tests.builders import a_webhook
+
+    store = composition.webhook_store()
+    hooks = [a_webhook(id=f"wh_{mark * 24}", merchant_id="acct_contention") for mark in "12"]
+    for hook in hooks:
+        assert store.create_webhook(hook, limit=16)
+    real_update, updates = store.client.update_item, []
+
+    def one_conflict(**request: Any) -> Any:
+        updates.append(request["Key"]["sk"]["S"])
+        if len(updates) == 2:  # the merchant's item first, then this webhook, mid-transaction
+            conflict = {"Error": {"Code": "TransactionConflictException", "Message": "conflict"}}
+            raise ClientError(conflict, "UpdateItem")  # type: ignore[arg-type]
+        return real_update(**request)
+
+    monkeypatch.setattr(store.client, "update_item", one_conflict)
+    until = int(time.time() * 1000) + 60_000
+
+    store.degrade_merchant("acct_contention", until)
+
+    assert len(updates) == 3
+    stored = [store.get_webhook("acct_contention", hook.id) for hook in hooks]
+    assert sorted(hook.degraded_until == until for hook in stored if hook is not None) == [False, True]

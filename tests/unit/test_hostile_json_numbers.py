@@ -154,3 +154,8 @@ def test_canonical_text_writes_an_integer_too_long_for_python_text_by_its_expone
     # Python will not write an int of over 4,300 digits as text; such a value is still JSON.
     assert canonical({"n": Decimal("1E+5000")}) == '{"n":1E+5000}'
     assert canonical({"n": Decimal("1" + "0" * 5000)}) == canonical({"n": Decimal("1E+5000")})
+
+
+def test_canonical_text_takes_any_exponent_json_can_write() -> None:
+    assert canonical({"n": Decimal("1e1000000")}) == '{"n":1E+1000000}'
+    assert canonical({"n": Decimal("1e-1000000")}) != canonical({"n": Decimal("2e-1000000")})

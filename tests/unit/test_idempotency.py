@@ -314,3 +314,12 @@ def test_a_kept_standalone_order_is_not_replayed_to_a_key_without_write(
     assert refused.error["type"] == "permission_error"
     assert "idempotent-replayed" not in refused.headers
     assert len(store.orders) == 1
+
+
+def test_a_number_with_a_huge_exponent_with_a_key_is_a_400_not_a_500(
+    call: Call, store: InMemoryRepository
+) -> None:
+    response = create(call, "k-exp", raw='{"metadata": {"k": 1e1000000}}')
+
+    assert response.status == 400
+    assert not store.sessions

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from decimal import Context, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
@@ -64,7 +64,9 @@ def _canonical_number(number: int | float | Decimal) -> str:
     if exact.adjusted() < _PLAIN_INTEGER_DIGITS and exact == exact.to_integral_value():
         return str(int(exact))
     digits = len(exact.as_tuple().digits)
-    return str(exact.normalize(Context(prec=digits)))  # enough precision never to round
+    # Enough precision never to round, and exponents as wide as a Decimal's (a JSON number such as
+    # `1e1000000` overflows the default context; `1e-1000000` would underflow to 0).
+    return str(exact.normalize(Context(prec=digits, Emax=MAX_EMAX, Emin=MIN_EMIN)))
 
 
 def _write(

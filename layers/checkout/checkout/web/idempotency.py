@@ -158,5 +158,5 @@ def _canonical(body: bytes) -> str:
         return canonical({})
     try:
         return canonical(parse_json(body))
-    except (ValueError, RecursionError):
+    except (ValueError, ArithmeticError, RecursionError):  # never a 5xx for what a client sends
         return body.decode(errors="replace")

@@ -20,7 +20,7 @@ from checkout.adapters.dynamodb.keys import (
     webhook_key,
     webhook_partition,
 )
-from checkout.adapters.dynamodb.table import ConditionFailed, Table, translated_errors
+from checkout.adapters.dynamodb.table import ConditionFailed, Contention, Table, translated_errors
 from checkout.adapters.dynamodb.webhook_items import (
     attempt_item,
     delivery_job_item,
@@ -98,8 +98,8 @@ class WebhookStore(Table):
                         "(attribute_not_exists(degraded_until) OR degraded_until < :until)",
                         ExpressionAttributeValues=to_attributes({":until": until_ms}),
                     )
-            except ConditionFailed:
-                continue
+            except (ConditionFailed, Contention):
+                continue  # degraded further or gone already; or mid-transaction: best effort
 
     def merchant_webhooks(self, merchant_id: str) -> list[Webhook]:
         key = webhook_key(merchant_id, "")
