@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 HEADER = "idempotency-key"
 REPLAYED = "Idempotent-Replayed"
 _KEY = re.compile(r"[\x20-\x7e]{1,255}", re.ASCII)  # printable ASCII
+_NOT_JSON = object()  # a body that does not read as JSON: compared as its raw text
 MAX_KEPT_CHARACTERS = 350_000  # an answer's JSON text, under DynamoDB's 400 KB per item
 
 
@@ -73,9 +74,10 @@ def run_once(request: ApiRequest, run: Callable[[], Result], lambda_context: Any
     execute = idempotent_function(
         _execute, data_keyword_argument="request", persistence_store=idempotency_store(), config=config
     )
+    body = _read(request.body)
     scoped = {
-        "key": f"{_scope(request)} {request.method} {request.path} {key}",
-        "body": _canonical(request.body),
+        "key": f"{_scope(request, body)} {request.method} {request.path} {key}",
+        "body": _canonical(request.body, body),
     }
     try:
         kept: dict[str, Any] = execute(run, request=scoped)
@@ -129,34 +131,35 @@ def _mark_replayed(response: dict[str, Any], idempotent_data: DataRecord) -> dic
     return {**response, "replayed": True}
 
 
-def _scope(request: ApiRequest) -> str:
+def _read(body: bytes) -> Any:
+    """The body as the endpoint reads it, or `_NOT_JSON`: read once for the scope and the comparison."""
+    if not body.strip():
+        return {}
+    try:
+        return parse_json(body)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def _scope(request: ApiRequest, body: Any) -> str:
     """Whose key space a key lives in: the merchant's, or for an anonymous buyer, the session's."""
     caller = request.caller
     if caller.merchant_id is not None:
         return f"merchant:{caller.merchant_id}"
-    session_id = _named_session(request.body)
-    if session_id is not None:
-        return f"session:{session_id}"
+    named = named_session(body) if isinstance(body, dict) else None
+    if isinstance(named, str):
+        return f"session:{named.lower()}"
     return f"merchant:{caller.stand_in}" if caller.stand_in else "anonymous"
 
 
-def _named_session(body: bytes) -> str | None:
-    try:
-        data = parse_json(body)
-    except (ValueError, RecursionError):
-        return None
-    named = named_session(data) if isinstance(data, dict) else None
-    return named.lower() if isinstance(named, str) else None
-
-
-def _canonical(body: bytes) -> str:
+def _canonical(raw: bytes, body: Any) -> str:
     """The body as compared between a request and its retry: its canonical JSON text (key order,
-    spacing and a number's spelling do not matter; its value, to the last digit, does), read as the
-    endpoint reads it, or the raw text when that reading fails. Text, not the parsed value: powertools
-    copies the payload, which a deeply nested value would not survive."""
-    if not body.strip():
-        return canonical({})
-    try:
-        return canonical(parse_json(body))
-    except (ValueError, ArithmeticError, RecursionError):  # never a 5xx for what a client sends
-        return body.decode(errors="replace")
+    spacing and a number's spelling do not matter; its value, to the last digit, does), or the raw
+    text when it does not read as JSON. Text, not the parsed value: powertools copies the payload,
+    which a deeply nested value would not survive."""
+    if body is not _NOT_JSON:
+        try:
+            return canonical(body)
+        except (ValueError, ArithmeticError, RecursionError):  # never a 5xx for what a client sends
+            pass
+    return raw.decode(errors="replace")

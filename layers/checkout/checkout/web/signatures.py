@@ -11,14 +11,11 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 
 from checkout.config import get_settings
 from checkout.signing import sign, signature_header
 from checkout.web.errors import InvalidSignature
 from checkout.web.request import ApiRequest
-
-T = TypeVar("T")
 
 HEADER = "checkout-signature"
 
